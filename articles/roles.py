@@ -1,0 +1,64 @@
+"""The newsroom's roles (DESIGN §5) as Django groups with permissions."""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+REPORTERS = "Reporters"
+FACT_CHECKERS = "Fact-checkers"
+PUBLISHERS = "Publishers"
+
+# app_label.codename; each role has the permissions of the one before it.
+_REPORTER = [
+    "articles.view_article",
+    "articles.add_article",
+    "articles.change_article",
+    "articles.view_claim",
+    "articles.add_claim",
+    "articles.change_claim",
+    "articles.delete_claim",
+    "articles.view_citation",
+    "articles.add_citation",
+    "articles.change_citation",
+    "articles.delete_citation",
+    "articles.view_correction",
+    "articles.view_publishedversion",
+    "articles.view_mention",
+    "articles.add_mention",
+    "articles.change_mention",
+    "articles.delete_mention",
+    "entities.view_entity",
+    "entities.add_entity",
+    "entities.change_entity",
+    "entities.view_source",
+    "entities.add_source",
+    "entities.change_source",
+]
+_FACT_CHECKER = [*_REPORTER, "articles.rate_claim"]
+_PUBLISHER = [
+    *_FACT_CHECKER,
+    "articles.publish_article",
+    "articles.delete_article",
+    "articles.add_correction",
+    "articles.change_correction",
+]
+
+ROLES = {REPORTERS: _REPORTER, FACT_CHECKERS: _FACT_CHECKER, PUBLISHERS: _PUBLISHER}
+
+
+@transaction.atomic
+def setup_roles() -> dict[str, Group]:
+    """Create or update the three groups so they hold exactly their permissions."""
+    groups = {}
+    for name, codes in ROLES.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        permissions = []
+        for code in codes:
+            app_label, codename = code.split(".")
+            permissions.append(
+                Permission.objects.get(
+                    content_type__app_label=app_label, codename=codename
+                )
+            )
+        group.permissions.set(permissions)
+        groups[name] = group
+    return groups

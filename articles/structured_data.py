@@ -1,0 +1,99 @@
+"""schema.org JSON-LD: NewsArticle and ClaimReview (Google's fact-check markup)."""
+
+from django.conf import settings
+
+from .models import RATING_VALUES, Rating
+
+# Ratings published as ClaimReview; opinion and unrated get none.
+REVIEWED_RATINGS = set(RATING_VALUES) | {Rating.UNSUPPORTED}
+
+
+def absolute(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def organization() -> dict:
+    return {
+        "@type": "Organization",
+        "name": settings.NEWSROOM_NAME,
+        "url": absolute("/"),
+    }
+
+
+def claim_review(claim: dict, *, article_url: str, date_published: str) -> dict | None:
+    """The ClaimReview of one published claim, or None if it gets none."""
+    if claim["rating"] not in REVIEWED_RATINGS:
+        return None
+    rating = {"@type": "Rating", "alternateName": claim["rating_label"]}
+    value = RATING_VALUES.get(claim["rating"])
+    if value is not None:
+        rating.update({"ratingValue": value, "bestRating": 5, "worstRating": 1})
+    item = {"@type": "Claim"}
+    claimant = claim["claimant"]
+    if claimant:
+        kind = "Person" if claimant["kind"] == "person" else "Organization"
+        item["author"] = {
+            "@type": kind,
+            "name": claimant["name"],
+            "url": absolute(f"/entities/{claimant['slug']}/"),
+        }
+    else:
+        item["author"] = organization()
+    origins = [c for c in claim["citations"] if c["relation"] == "origin"]
+    if origins and origins[0]["source"]["url"]:
+        source = origins[0]["source"]
+        appearance = {
+            "@type": "CreativeWork",
+            "url": source["url"],
+            "name": source["title"],
+        }
+        if source["published_on"]:
+            appearance["datePublished"] = source["published_on"]
+        item["appearance"] = appearance
+    review = {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": f"{article_url}#{claim['anchor_id']}",
+        "claimReviewed": claim["statement"],
+        "author": organization(),
+        "datePublished": (claim["checked_at"] or date_published)[:10],
+        "reviewRating": rating,
+        "itemReviewed": item,
+    }
+    return review
+
+
+def build_jsonld(article, version) -> list[dict]:
+    """The JSON-LD documents of a published version."""
+    url = absolute(article.get_absolute_url())
+    published = (article.first_published_at or version.published_at).isoformat()
+    news = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": version.title[:110],
+        "description": version.dek,
+        "url": url,
+        "mainEntityOfPage": url,
+        "datePublished": published,
+        "dateModified": version.published_at.isoformat(),
+        "publisher": organization(),
+        "author": [{"@type": "Person", "name": version.byline}]
+        if version.byline
+        else organization(),
+    }
+    if version.corrections:
+        news["correction"] = [
+            {
+                "@type": "CorrectionComment",
+                "text": c["text"],
+                "datePublished": c["date"],
+            }
+            for c in version.corrections
+        ]
+    reviews = [
+        claim_review(
+            c, article_url=url, date_published=version.published_at.isoformat()
+        )
+        for c in version.claims
+    ]
+    return [news, *(r for r in reviews if r)]

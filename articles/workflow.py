@@ -1,0 +1,647 @@
+"""
+The editorial workflow: editing, rating, the publish gate, publishing.
+
+Every state change of an article goes through a function here, so the admin,
+the public views and the management commands obey the same rules. Each one
+checks permission (PermissionDenied), checks the rules (ValidationError with
+one message per blocker), records a revision with its user and comment, and
+logs at INFO.
+"""
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass, field
+
+import reversion
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from reversion.models import Version
+
+from entities.mentions import find_mentions
+from entities.models import Entity
+
+from . import anchoring
+from .models import (
+    RATINGS_NEEDING_CITATIONS,
+    Article,
+    Citation,
+    Claim,
+    Correction,
+    Mention,
+    PublishedVersion,
+    Rating,
+)
+from .structured_data import build_jsonld
+from .rendering import html_to_text, markdown_to_html, render_body
+
+logger = logging.getLogger(__name__)
+
+RATE_PERMISSION = "articles.rate_claim"
+PUBLISH_PERMISSION = "articles.publish_article"
+# Fields of the article that belong to the workflow, not to its content: a
+# restore of an old revision keeps their current values.
+WORKFLOW_FIELDS = (
+    "status",
+    "live_version_id",
+    "first_published_at",
+    "last_published_at",
+    "withdrawn_note",
+    "lock_version",
+)
+
+
+# Fingerprints and staleness ------------------------------------------------
+
+
+def claim_fingerprint(claim: Claim, citations=None) -> str:
+    """A hash of what a fact-checker checked: the quote and the citations."""
+    if citations is None:
+        citations = claim.citations.all()
+    data = {
+        "quote": claim.quote,
+        "citations": sorted(
+            [c.source_id, c.relation, c.excerpt.strip(), c.locator.strip()]
+            for c in citations
+        ),
+    }
+    encoded = json.dumps(data, sort_keys=True, ensure_ascii=False).encode()
+    return hashlib.sha256(encoded).hexdigest()
+
+
+def is_stale(claim: Claim) -> bool:
+    """A rating is stale when the quote or citations changed after the check."""
+    if not claim.is_rated:
+        return False
+    return claim.checked_fingerprint != claim_fingerprint(claim)
+
+
+# Editing ---------------------------------------------------------------------
+
+
+@dataclass
+class EditReport:
+    """What a save of the body did to the claims."""
+
+    moved: list[Claim] = field(default_factory=list)
+    changed: list[Claim] = field(default_factory=list)
+    orphaned: list[Claim] = field(default_factory=list)
+    anchored: int = 0
+
+    def messages(self) -> list[str]:
+        lines = []
+        if self.moved:
+            lines.append(
+                f"{len(self.moved)} claim(s) moved with the text; their ratings "
+                "still hold."
+            )
+        for claim in self.changed:
+            lines.append(
+                f"Claim {claim} changed with the text: its quote was updated and "
+                "its rating needs a re-check."
+            )
+        for claim in self.orphaned:
+            lines.append(
+                f"Claim {claim} is no longer found in the text: re-tag it or delete "
+                "it before publishing."
+            )
+        return lines
+
+
+def reanchor_claims(article: Article, *, old_body: str | None = None) -> EditReport:
+    """Find every claim of ``article`` again in its current body."""
+    report = EditReport()
+    for claim in article.claims.all():
+        old = anchoring.Selector(
+            claim.quote, claim.prefix, claim.suffix, claim.start, claim.end
+        )
+        result = anchoring.anchor(article.body, old, old_body=old_body)
+        updates = {}
+        if result.state == "orphaned":
+            if claim.anchor != Claim.Anchor.ORPHANED:
+                updates["anchor"] = Claim.Anchor.ORPHANED
+                report.orphaned.append(claim)
+        else:
+            selector = result.selector
+            state = (
+                Claim.Anchor.CHANGED
+                if result.state == "changed" or claim.anchor == Claim.Anchor.CHANGED
+                else Claim.Anchor.ANCHORED
+            )
+            new = {
+                "quote": selector.quote,
+                "prefix": selector.prefix,
+                "suffix": selector.suffix,
+                "start": selector.start,
+                "end": selector.end,
+                "anchor": state,
+            }
+            updates = {k: v for k, v in new.items() if getattr(claim, k) != v}
+            if result.state == "changed":
+                report.changed.append(claim)
+            elif (claim.start, claim.end) != (selector.start, selector.end):
+                report.moved.append(claim)
+            else:
+                report.anchored += 1
+        if updates:
+            for name, value in updates.items():
+                setattr(claim, name, value)
+            claim.save(update_fields=list(updates))
+    return report
+
+
+def refresh_mentions(article: Article) -> None:
+    """Link the entities named in the article's title and body."""
+    text = f"{article.title}\n\n{article.body}"
+    found = {f.entity_id: f for f in find_mentions(text, Entity.objects.all())}
+    existing = {m.entity_id: m for m in article.mentions.all()}
+    for entity_id, mention in existing.items():
+        hit = found.get(entity_id)
+        if hit is None:
+            if mention.origin == Mention.Origin.DETECTED and not mention.suppressed:
+                mention.delete()
+            elif mention.count:
+                mention.count, mention.first_position = 0, None
+                mention.save(update_fields=["count", "first_position"])
+            continue
+        if (mention.count, mention.first_position) != (hit.count, hit.first_position):
+            mention.count, mention.first_position = hit.count, hit.first_position
+            mention.save(update_fields=["count", "first_position"])
+    Mention.objects.bulk_create(
+        Mention(
+            article=article,
+            entity_id=hit.entity_id,
+            count=hit.count,
+            first_position=hit.first_position,
+        )
+        for entity_id, hit in found.items()
+        if entity_id not in existing
+    )
+
+
+def process_edit(article: Article, *, old_body: str | None = None) -> EditReport:
+    """After the article was saved: re-anchor its claims, refresh its mentions."""
+    report = reanchor_claims(article, old_body=old_body)
+    refresh_mentions(article)
+    return report
+
+
+def tag_claim(article: Article, *, user, start: int, end: int, **fields) -> Claim:
+    """Tag ``article.body[start:end]`` as a claim."""
+    if not user.has_perm("articles.add_claim"):
+        raise PermissionDenied("You may not tag claims.")
+    try:
+        selector = anchoring.select(article.body, start, end)
+    except ValueError as exc:
+        raise ValidationError(str(exc), code="bad_offsets") from exc
+    if not selector.quote.strip():
+        raise ValidationError("Select some text to tag.", code="empty_quote")
+    claim = Claim(
+        article=article,
+        quote=selector.quote,
+        prefix=selector.prefix,
+        suffix=selector.suffix,
+        start=selector.start,
+        end=selector.end,
+        tagged_by=user,
+        **fields,
+    )
+    claim.full_clean()
+    with transaction.atomic(), reversion.create_revision():
+        claim.save()
+        reversion.add_to_revision(article)
+        reversion.set_user(user)
+        reversion.set_comment(f"Tagged claim {claim}")
+    logger.info("Claim %s tagged on article %s by %s", claim.pk, article.pk, user)
+    return claim
+
+
+# Workflow states -----------------------------------------------------------
+
+
+def submit_for_review(article: Article, *, user) -> Article:
+    """Send a draft to the fact-checkers."""
+    if not user.has_perm("articles.change_article"):
+        raise PermissionDenied("You may not change this article.")
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article.pk)
+        if article.status not in (Article.Status.DRAFT, Article.Status.WITHDRAWN):
+            raise ValidationError(
+                f"Only a draft can be submitted for review; this article is "
+                f"{article.get_status_display().lower()}.",
+                code="not_draft",
+            )
+        with reversion.create_revision():
+            article.status = Article.Status.IN_REVIEW
+            article.save()
+            reversion.set_user(user)
+            reversion.set_comment("Submitted for review")
+    logger.info("Article %s submitted for review by %s", article.pk, user)
+    return article
+
+
+def can_rate(claim: Claim, user) -> bool:
+    return user.has_perm(RATE_PERMISSION) and not (
+        _separation_applies(claim, user) and not user.is_superuser
+    )
+
+
+def _separation_applies(claim: Claim, user) -> bool:
+    return (
+        settings.NEWSROOM_SEPARATE_TAGGING_AND_RATING
+        and claim.tagged_by_id is not None
+        and claim.tagged_by_id == user.pk
+    )
+
+
+def rate_claim(
+    claim: Claim, *, user, rating: str, explanation: str | None = None
+) -> Claim:
+    """Record a fact-checker's rating of ``claim``."""
+    if not user.has_perm(RATE_PERMISSION):
+        raise PermissionDenied("Only fact-checkers may rate claims.")
+    if rating not in Rating.values:
+        raise ValidationError(f"{rating!r} is not a rating.", code="bad_rating")
+    overridden = _separation_applies(claim, user)
+    if overridden and not user.is_superuser:
+        raise PermissionDenied(
+            "You tagged this claim, so another fact-checker must rate it."
+        )
+    with transaction.atomic(), reversion.create_revision():
+        claim = Claim.objects.select_for_update().get(pk=claim.pk)
+        claim.rating = rating
+        if explanation is not None:
+            claim.rating_explanation = explanation
+        claim.checked_by = user
+        claim.checked_at = timezone.now()
+        claim.checked_fingerprint = claim_fingerprint(claim)
+        claim.separation_overridden = overridden
+        if claim.anchor == Claim.Anchor.CHANGED:
+            claim.anchor = Claim.Anchor.ANCHORED
+        claim.full_clean()
+        claim.save()
+        reversion.add_to_revision(claim.article)
+        reversion.set_user(user)
+        comment = f"Rated claim {claim} {claim.get_rating_display().lower()}"
+        if overridden:
+            comment += " (superuser override of the separation of duties)"
+        reversion.set_comment(comment)
+    logger.info(
+        "Claim %s rated %s by %s%s",
+        claim.pk,
+        rating,
+        user,
+        " (separation overridden)" if overridden else "",
+    )
+    return claim
+
+
+# The publish gate ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Blocker:
+    code: str
+    message: str
+
+
+def gate_blockers(article: Article) -> list[Blocker]:
+    """Everything that stops ``article`` from being published, in words."""
+    blockers = []
+    missing = [
+        name
+        for name, value in (
+            ("a title", article.title),
+            ("a slug", article.slug),
+            ("a body", article.body),
+        )
+        if not (value or "").strip()
+    ]
+    if missing:
+        blockers.append(
+            Blocker("incomplete", f"The article needs {', '.join(missing)}.")
+        )
+    claims = list(
+        article.claims.select_related("claimant").prefetch_related("citations")
+    )
+    for claim in claims:
+        citations = list(claim.citations.all())
+        if claim.anchor == Claim.Anchor.ORPHANED:
+            blockers.append(
+                Blocker(
+                    "orphaned",
+                    f"Claim {claim} is no longer in the text: re-tag it or delete it.",
+                )
+            )
+        if not claim.is_rated:
+            blockers.append(Blocker("unrated", f"Claim {claim} is not rated yet."))
+        elif claim.checked_fingerprint != claim_fingerprint(claim, citations):
+            blockers.append(
+                Blocker(
+                    "stale",
+                    f"Claim {claim} changed after it was rated (its text or "
+                    "sources): it needs a re-check.",
+                )
+            )
+        if claim.rating in RATINGS_NEEDING_CITATIONS and not citations:
+            blockers.append(
+                Blocker(
+                    "no_citations",
+                    f"Claim {claim} is rated {claim.get_rating_display().lower()} "
+                    "but cites no source.",
+                )
+            )
+        if claim.claimant_id is None and claim.rating in (
+            Rating.FALSE,
+            Rating.MISLEADING,
+        ):
+            blockers.append(
+                Blocker(
+                    "own_voice_falsehood",
+                    f"Claim {claim} is stated in the newsroom's own voice and rated "
+                    f"{claim.get_rating_display().lower()}: rewrite it or attribute "
+                    "it to who said it.",
+                )
+            )
+    blockers.extend(_correction_blockers(article, claims))
+    return blockers
+
+
+def _correction_blockers(article: Article, claims) -> list[Blocker]:
+    """Rule 6: a changed or removed rating readers saw needs a correction."""
+    live = article.live_version
+    if live is None:
+        return []
+    current = {c.pk: c for c in claims}
+    changes = []
+    for seen in live.claims:
+        claim = current.get(seen["id"])
+        if claim is None:
+            changes.append(f"claim “{_short(seen['quote'])}” was removed")
+        elif claim.rating != seen["rating"]:
+            changes.append(
+                f"claim {claim} went from {Rating(seen['rating']).label.lower()} to "
+                f"{claim.get_rating_display().lower()}"
+            )
+    if not changes:
+        return []
+    explained = article.corrections.filter(date__gt=live.published_at).exists()
+    if explained:
+        return []
+    return [
+        Blocker(
+            "correction_needed",
+            "Readers have seen ratings that this version changes ("
+            + "; ".join(changes)
+            + "): add a correction that explains it.",
+        )
+    ]
+
+
+def _short(text: str, length: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def check_gate(article: Article) -> None:
+    """Raise ValidationError listing every blocker, if there is any."""
+    blockers = gate_blockers(article)
+    if blockers:
+        raise ValidationError(
+            [ValidationError(b.message, code=b.code) for b in blockers]
+        )
+
+
+# Publishing ----------------------------------------------------------------
+
+
+def claim_snapshot(claim: Claim) -> dict:
+    """A claim as readers see it, frozen into a published version."""
+    claimant = claim.claimant
+    return {
+        "id": claim.pk,
+        "anchor_id": f"claim-{claim.pk}",
+        "quote": claim.quote,
+        "start": claim.start,
+        "end": claim.end,
+        "kind": claim.kind,
+        "statement": claim.statement or claim.quote,
+        "claimant": (
+            {"name": claimant.name, "slug": claimant.slug, "kind": claimant.kind}
+            if claimant
+            else None
+        ),
+        "rating": claim.rating,
+        "rating_label": claim.get_rating_display(),
+        "rating_explanation": claim.rating_explanation,
+        "checked_at": claim.checked_at.isoformat() if claim.checked_at else None,
+        "citations": [
+            {
+                "relation": c.relation,
+                "relation_label": c.get_relation_display(),
+                "excerpt": c.excerpt,
+                "locator": c.locator,
+                "note": c.note,
+                "source": {
+                    "id": c.source.pk,
+                    "title": c.source.title,
+                    "kind": c.source.kind,
+                    "url": c.source.url,
+                    "archive_url": c.source.archive_url,
+                    "published_on": (
+                        c.source.published_on.isoformat()
+                        if c.source.published_on
+                        else None
+                    ),
+                    "publisher": c.source.publisher.name
+                    if c.source.publisher
+                    else None,
+                },
+            }
+            for c in claim.citations.all()
+        ],
+    }
+
+
+def _snapshot(article: Article, *, number: int, published_at) -> dict:
+    claims = [
+        claim_snapshot(c)
+        for c in article.claims.select_related("claimant").prefetch_related(
+            "citations__source__publisher"
+        )
+    ]
+    corrections = [
+        {
+            "kind": c.kind,
+            "label": c.get_kind_display(),
+            "text": c.text,
+            "date": c.date.isoformat(),
+        }
+        for c in article.corrections.all()
+    ]
+    body_html = render_body(article.body, claims)
+    return {
+        "title": article.title,
+        "dek": article.dek,
+        "byline": article.byline,
+        "body": article.body,
+        "body_html": body_html,
+        "body_text": html_to_text(markdown_to_html(article.body)),
+        "claims": claims,
+        "corrections": corrections,
+    }
+
+
+def publish(article: Article, *, user, note: str = "") -> PublishedVersion:
+    """Publish the working copy of ``article`` as its next version."""
+    if not user.has_perm(PUBLISH_PERMISSION):
+        raise PermissionDenied("Only publishers may publish articles.")
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article.pk)
+        check_gate(article)
+        now = timezone.now()
+        last = article.published_versions.order_by("-number").first()
+        number = last.number + 1 if last else 1
+        snapshot = _snapshot(article, number=number, published_at=now)
+        version = PublishedVersion(
+            article=article,
+            number=number,
+            published_by=user,
+            published_at=now,
+            note=note,
+            revision=_latest_revision(article),
+            **snapshot,
+        )
+        version.jsonld = build_jsonld(article, version)
+        version.save()
+        with reversion.create_revision():
+            article.live_version = version
+            article.status = Article.Status.PUBLISHED
+            article.first_published_at = article.first_published_at or now
+            article.last_published_at = now
+            article.publish_at = None
+            article.withdrawn_note = ""
+            article.save()
+            reversion.set_user(user)
+            reversion.set_comment(
+                f"Published version {number}" + (f": {note}" if note else "")
+            )
+        transaction.on_commit(lambda: _published(article))
+    logger.info("Article %s published as version %s by %s", article.pk, number, user)
+    return version
+
+
+def _latest_revision(article: Article):
+    version = Version.objects.get_for_object(article).select_related("revision").first()
+    return version.revision if version else None
+
+
+def _published(article: Article) -> None:
+    """Follow-up work once a publish or unpublish is committed."""
+    from django.core.cache import cache
+
+    cache.delete_many([f"article:{article.slug}"])
+
+
+def unpublish(article: Article, *, user, note: str = "") -> Article:
+    """Withdraw ``article``: its public URL answers 410 Gone."""
+    if not user.has_perm(PUBLISH_PERMISSION):
+        raise PermissionDenied("Only publishers may unpublish articles.")
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article.pk)
+        if article.live_version_id is None:
+            raise ValidationError("This article is not published.", code="not_live")
+        with reversion.create_revision():
+            article.live_version = None
+            article.status = Article.Status.WITHDRAWN
+            article.withdrawn_note = note
+            article.save()
+            reversion.set_user(user)
+            reversion.set_comment("Unpublished" + (f": {note}" if note else ""))
+        transaction.on_commit(lambda: _published(article))
+    logger.info("Article %s unpublished by %s", article.pk, user)
+    return article
+
+
+# Revisions -----------------------------------------------------------------
+
+
+def restore_revision(article: Article, revision, *, user) -> Article:
+    """Bring back the article's text, claims and citations as in ``revision``."""
+    if not user.has_perm("articles.change_article"):
+        raise PermissionDenied("You may not change this article.")
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article.pk)
+        versions = list(revision.version_set.all())
+        article_versions = [
+            v
+            for v in versions
+            if v._model is Article and int(v.object_id) == article.pk
+        ]
+        if not article_versions:
+            raise ValidationError(
+                "That revision is not a revision of this article.", code="wrong_article"
+            )
+        keep = {name: getattr(article, name) for name in WORKFLOW_FIELDS}
+        old_body = article.body
+        claim_versions = [v for v in versions if v._model is Claim]
+        kept_claims = set()
+        for v in claim_versions:
+            obj = v._object_version.object
+            if obj.article_id == article.pk:
+                kept_claims.add(obj.pk)
+        citation_versions = [
+            v
+            for v in versions
+            if v._model is Citation and v._object_version.object.claim_id in kept_claims
+        ]
+        kept_citations = {int(v.object_id) for v in citation_versions}
+        with reversion.create_revision():
+            article.claims.exclude(pk__in=kept_claims).delete()
+            Citation.objects.filter(claim__article=article).exclude(
+                pk__in=kept_citations
+            ).delete()
+            deserialized = article_versions[0]._object_version
+            restored = deserialized.object
+            for name in WORKFLOW_FIELDS:
+                setattr(restored, name, keep[name])
+            restored.lock_version += 1
+            restored.save()
+            if "authors" in (deserialized.m2m_data or {}):
+                restored.authors.set(deserialized.m2m_data["authors"])
+            for v in claim_versions:
+                if v._object_version.object.article_id == article.pk:
+                    v._object_version.object.save()
+            for v in citation_versions:
+                v._object_version.object.save()
+            article = Article.objects.get(pk=article.pk)
+            process_edit(article, old_body=old_body)
+            reversion.add_to_revision(article)
+            reversion.set_user(user)
+            reversion.set_comment(
+                f"Restored the revision of {timezone.localtime(revision.date_created):%Y-%m-%d %H:%M}"
+                f" (#{revision.pk})"
+            )
+    logger.info(
+        "Article %s restored to revision %s by %s", article.pk, revision.pk, user
+    )
+    return article
+
+
+def add_correction(article: Article, *, user, kind: str, text: str) -> Correction:
+    """Add a correction, clarification or update to ``article``."""
+    if not user.has_perm("articles.add_correction"):
+        raise PermissionDenied("Only publishers may add corrections.")
+    correction = Correction(article=article, kind=kind, text=text)
+    correction.full_clean()
+    with transaction.atomic(), reversion.create_revision():
+        correction.save()
+        reversion.add_to_revision(article)
+        reversion.set_user(user)
+        reversion.set_comment(f"Added {correction.get_kind_display().lower()}")
+    logger.info(
+        "Correction %s added to article %s by %s", correction.pk, article.pk, user
+    )
+    return correction

@@ -1,0 +1,175 @@
+"""Entities (people, organizations, ...) and the sources they publish."""
+
+import reversion
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+
+from .validators import validate_http_url, validate_wikidata_id
+
+
+def split_lines(text: str) -> list[str]:
+    """Return the non-empty, stripped lines of ``text``."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class EntityKind(models.TextChoices):
+    PERSON = "person", "Person"
+    ORGANIZATION = "organization", "Organization"
+    PUBLICATION = "publication", "Publication"
+    PRODUCT = "product", "Product"
+    PLACE = "place", "Place"
+    EVENT = "event", "Event"
+    OTHER = "other", "Other"
+
+
+@reversion.register()
+class Entity(models.Model):
+    Kind = EntityKind
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.ORGANIZATION)
+    aliases = models.TextField(
+        blank=True,
+        help_text="Other names this entity appears under in articles, one per "
+        "line (for example “Microsoft Corp.”). Used to find mentions.",
+    )
+    description = models.CharField(
+        max_length=300, blank=True, help_text="One line readers see on its page."
+    )
+    wikidata_id = models.CharField(
+        "Wikidata ID",
+        max_length=20,
+        blank=True,
+        validators=[validate_wikidata_id],
+        help_text="For example Q2283 for Microsoft. Leave empty if unknown.",
+    )
+    url = models.URLField(
+        "URL", max_length=500, blank=True, validators=[validate_http_url]
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "entities"
+        ordering = [Lower("name")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=EntityKind.values),
+                name="entity_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(wikidata_id="")
+                | models.Q(wikidata_id__regex=r"^Q[1-9][0-9]*$"),
+                name="entity_wikidata_id_format",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(url="")
+                | models.Q(url__startswith="http://")
+                | models.Q(url__startswith="https://"),
+                name="entity_url_http",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("entities:detail", kwargs={"slug": self.slug})
+
+    @property
+    def alias_list(self) -> list[str]:
+        return split_lines(self.aliases)
+
+    @property
+    def names(self) -> list[str]:
+        """The name and every alias, without duplicates, name first."""
+        seen, names = set(), []
+        for name in [self.name, *self.alias_list]:
+            if name.casefold() not in seen:
+                seen.add(name.casefold())
+                names.append(name)
+        return names
+
+
+class SourceKind(models.TextChoices):
+    NEWS_REPORT = "news_report", "News report"
+    PRESS_RELEASE = "press_release", "Press release"
+    BLOG_POST = "blog_post", "Blog post"
+    STATEMENT = "statement", "Statement"
+    INTERVIEW = "interview", "Interview"
+    DOCUMENT = "document", "Document"
+    DATASET = "dataset", "Dataset"
+    SOCIAL_POST = "social_post", "Social media post"
+    OTHER = "other", "Other"
+
+
+@reversion.register()
+class Source(models.Model):
+    Kind = SourceKind
+
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.NEWS_REPORT)
+    publisher = models.ForeignKey(
+        Entity,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sources",
+        help_text="Who published it, for example The Information.",
+    )
+    authors = models.TextField(blank=True, help_text="One author per line.")
+    url = models.URLField(
+        "URL",
+        max_length=500,
+        blank=True,
+        validators=[validate_http_url],
+        help_text="Where readers can find it (http or https).",
+    )
+    published_on = models.DateField(null=True, blank=True)
+    archive_url = models.URLField(
+        "archive URL",
+        max_length=500,
+        blank=True,
+        validators=[validate_http_url],
+        help_text="A permanent copy, for example on the Wayback Machine.",
+    )
+    notes = models.TextField(
+        blank=True, help_text="Newsroom notes on this source. Shown publicly."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=SourceKind.values),
+                name="source_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(url="")
+                | models.Q(url__startswith="http://")
+                | models.Q(url__startswith="https://"),
+                name="source_url_http",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(archive_url="")
+                | models.Q(archive_url__startswith="http://")
+                | models.Q(archive_url__startswith="https://"),
+                name="source_archive_url_http",
+            ),
+        ]
+
+    def __str__(self):
+        if self.publisher_id:
+            return f"{self.title} ({self.publisher})"
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("entities:source", kwargs={"pk": self.pk})
+
+    @property
+    def author_list(self) -> list[str]:
+        return split_lines(self.authors)
