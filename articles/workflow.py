@@ -34,8 +34,8 @@ from .models import (
     PublishedVersion,
     Rating,
 )
-from .structured_data import build_jsonld
 from .rendering import html_to_text, markdown_to_html, render_body
+from .structured_data import build_jsonld
 
 logger = logging.getLogger(__name__)
 
@@ -371,7 +371,11 @@ def gate_blockers(article: Article) -> list[Blocker]:
 
 def _correction_blockers(article: Article, claims) -> list[Blocker]:
     """Rule 6: a changed or removed rating readers saw needs a correction."""
-    live = article.live_version
+    # Read the live pointer from the database: the caller's instance may
+    # predate a publish.
+    live = PublishedVersion.objects.filter(
+        pk=Article.objects.filter(pk=article.pk).values("live_version")[:1]
+    ).first()
     if live is None:
         return []
     current = {c.pk: c for c in claims}
@@ -620,9 +624,9 @@ def restore_revision(article: Article, revision, *, user) -> Article:
             process_edit(article, old_body=old_body)
             reversion.add_to_revision(article)
             reversion.set_user(user)
+            when = timezone.localtime(revision.date_created)
             reversion.set_comment(
-                f"Restored the revision of {timezone.localtime(revision.date_created):%Y-%m-%d %H:%M}"
-                f" (#{revision.pk})"
+                f"Restored the revision of {when:%Y-%m-%d %H:%M} (#{revision.pk})"
             )
     logger.info(
         "Article %s restored to revision %s by %s", article.pk, revision.pk, user

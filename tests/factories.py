@@ -84,7 +84,9 @@ class ClaimFactory(factory.django.DjangoModelFactory):
     quote = "its profits doubled last year"
     start = factory.LazyAttribute(lambda c: c.article.body.index(c.quote))
     end = factory.LazyAttribute(lambda c: c.start + len(c.quote))
-    prefix = factory.LazyAttribute(lambda c: c.article.body[max(0, c.start - 32) : c.start])
+    prefix = factory.LazyAttribute(
+        lambda c: c.article.body[max(0, c.start - 32) : c.start]
+    )
     suffix = factory.LazyAttribute(lambda c: c.article.body[c.end : c.end + 32])
     statement = "Acme's profits doubled last year."
 

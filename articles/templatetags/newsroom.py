@@ -1,0 +1,26 @@
+"""Template helpers for public pages."""
+
+import json
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+_JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.simple_tag
+def jsonld(data):
+    """A <script type="application/ld+json"> block that text cannot break out of."""
+    if not data:
+        return ""
+    encoded = json.dumps(data, ensure_ascii=False, sort_keys=True).translate(
+        _JSON_ESCAPES
+    )
+    # The JSON is escaped above: no "<" can close the script element.
+    return format_html(
+        '<script type="application/ld+json">{}</script>',
+        mark_safe(encoded),  # noqa: S308
+    )
