@@ -371,6 +371,12 @@ class PublishedVersion(models.Model):
     claims = models.JSONField(default=list, help_text="The claims as published.")
     corrections = models.JSONField(default=list)
     jsonld = models.JSONField(default=list)
+    entities = models.ManyToManyField(
+        Entity,
+        blank=True,
+        related_name="published_versions",
+        help_text="The entities this version names.",
+    )
     note = models.TextField("change note", blank=True)
 
     class Meta:
@@ -423,3 +429,59 @@ class Mention(models.Model):
 
     def __str__(self):
         return f"{self.entity} in {self.article}"
+
+
+class PublishedClaim(models.Model):
+    """A claim as one published version shows it; what public lists query."""
+
+    version = models.ForeignKey(
+        PublishedVersion, on_delete=models.CASCADE, related_name="published_claims"
+    )
+    claim = models.ForeignKey(
+        Claim, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    position = models.PositiveIntegerField()
+    claimant = models.ForeignKey(
+        Entity,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="published_claims",
+    )
+    rating = models.CharField(max_length=20, choices=Rating)
+    statement = models.CharField(max_length=500)
+    quote = models.TextField()
+    checked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["version", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "position"], name="published_claim_position_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rating__in=Rating.values),
+                name="published_claim_rating_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.statement
+
+
+class PublishedCitation(models.Model):
+    """A source cited by a published claim, and how."""
+
+    published_claim = models.ForeignKey(
+        PublishedClaim, on_delete=models.CASCADE, related_name="published_citations"
+    )
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="published_citations"
+    )
+    relation = models.CharField(max_length=20, choices=CitationRelation)
+
+    class Meta:
+        ordering = ["published_claim", "pk"]
+
+    def __str__(self):
+        return f"{self.get_relation_display()}: {self.source_id}"

@@ -47,6 +47,7 @@ URL_SCHEMES = {"http", "https", "mailto"}
 BLOCK_TAGS = {"p", "li", "blockquote", "pre", "h2", "h3", "h4", "tr", "hr", "br"}
 
 START, END = "\ue000", "\ue001"
+LINK_START, LINK_END = "\ue002", "\ue003"
 ID_BASE = 0xE100
 MAX_MARKED_CLAIMS = 0xEFFF - ID_BASE
 _SENTINELS = re.compile("[\ue000-\uefff]")
@@ -82,16 +83,19 @@ def _block_safe(body: str, position: int) -> int:
     return max(position, match.end()) if match else position
 
 
-def render_body(body: str, claims=()) -> str:
+def render_body(body: str, claims=(), links=()) -> str:
     """
-    Render ``body`` with ``claims`` marked.
+    Render ``body`` with ``claims`` marked and ``links`` linked.
 
     ``claims`` is a sequence of mappings with ``start``, ``end``, ``rating``,
-    ``rating_label`` and ``anchor_id`` (the id of the fact-check panel).
+    ``rating_label`` and ``anchor_id`` (the id of the fact-check panel);
+    ``links`` of mappings with ``start``, ``end`` and ``href`` (a site path).
     """
     body = _SENTINELS.sub("\ufffd", body)
     claims = [c for c in claims if 0 <= c["start"] < c["end"] <= len(body)]
     claims = claims[:MAX_MARKED_CLAIMS]
+    links = [ln for ln in links if 0 <= ln["start"] < ln["end"] <= len(body)]
+    links = links[: MAX_MARKED_CLAIMS - len(claims)]
     inserts = []
     for index, claim in enumerate(claims):
         code = chr(ID_BASE + index)
@@ -100,6 +104,11 @@ def render_body(body: str, claims=()) -> str:
         # among starts, the longer claim opens first (it is the outer one).
         inserts.append((start, 1, -claim["end"], START + code))
         inserts.append((claim["end"], 0, -claim["start"], END + code))
+    for index, link in enumerate(links):
+        code = chr(ID_BASE + len(claims) + index)
+        start = min(_block_safe(body, link["start"]), link["end"])
+        inserts.append((start, 2, 0, LINK_START + code))
+        inserts.append((link["end"], -1, 0, LINK_END + code))
     inserts.sort(key=lambda item: (item[0], item[1], item[2]))
     pieces, cursor = [], 0
     for position, _order, _length, marker in inserts:
@@ -108,27 +117,34 @@ def render_body(body: str, claims=()) -> str:
         cursor = position
     pieces.append(body[cursor:])
     html = markdown_to_html("".join(pieces))
-    marker = _ClaimMarker(claims)
+    marker = _ClaimMarker(claims, links)
     marker.feed(html)
     marker.close()
     return _SENTINELS.sub("", "".join(marker.out))
 
 
 class _ClaimMarker(HTMLParser):
-    def __init__(self, claims):
+    def __init__(self, claims, links):
         super().__init__(convert_charrefs=True)
         self.claims = claims
+        self.links = links
         self.active = []
+        self.link = None
+        self.anchor_depth = 0
         self.opened = set()
         self.out = []
 
     def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            self.anchor_depth += 1
         self.out.append(self.get_starttag_text())
 
     def handle_startendtag(self, tag, attrs):
         self.out.append(self.get_starttag_text())
 
     def handle_endtag(self, tag):
+        if tag == "a":
+            self.anchor_depth = max(0, self.anchor_depth - 1)
         self.out.append(f"</{tag}>")
 
     def handle_data(self, data):
@@ -136,6 +152,14 @@ class _ClaimMarker(HTMLParser):
         i = 0
         while i < len(data):
             char = data[i]
+            if char in (LINK_START, LINK_END) and i + 1 < len(data):
+                self._flush(text)
+                text = []
+                index = ord(data[i + 1]) - ID_BASE - len(self.claims)
+                if 0 <= index < len(self.links):
+                    self.link = index if char == LINK_START else None
+                i += 2
+                continue
             if char in (START, END) and i + 1 < len(data):
                 self._flush(text)
                 text = []
@@ -156,6 +180,9 @@ class _ClaimMarker(HTMLParser):
         if not chars:
             return
         text = escape("".join(chars), quote=False)
+        if self.link is not None and not self.anchor_depth:
+            href = escape(self.links[self.link]["href"])
+            text = f'<a class="entity-link" href="{href}">{text}</a>'
         if not self.active:
             self.out.append(text)
             return
@@ -168,6 +195,8 @@ class _ClaimMarker(HTMLParser):
         self.out.append(f"<mark {attrs}>{text}</mark>")
 
     def _label(self, index):
+        if self.anchor_depth:
+            return
         claim = self.claims[index]
         self.out.append(
             f'<a class="claim-label claim-label--{escape(claim["rating"])}" '

@@ -1,11 +1,21 @@
 """Public pages, served from published versions only."""
 
+from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
-from django.http import Http404, JsonResponse
+from django.db.models import F
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import ListView, TemplateView
 
-from .models import Article
+from . import search
+from .models import Article, PublishedClaim, PublishedVersion
+
+LATEST_FACTCHECKS = 8
+
+
+def live_claims():
+    """Published claims of the versions readers see now."""
+    return PublishedClaim.objects.filter(version__article__live_version=F("version"))
 
 
 class HomeView(ListView):
@@ -20,24 +30,108 @@ class HomeView(ListView):
             .order_by("-last_published_at", "-pk")
         )
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["factchecks"] = (
+            live_claims()
+            .exclude(rating__in=["unrated", "opinion"])
+            .select_related("claimant", "version__article")
+            .order_by(F("checked_at").desc(nulls_last=True), "-pk")[:LATEST_FACTCHECKS]
+        )
+        return context
+
+
+def _published_article(slug):
+    """The article at ``slug`` with its live version, or the right error."""
+    article = get_object_or_404(
+        Article.objects.select_related("live_version"), slug=slug
+    )
+    if article.live_version is None:
+        if article.status == Article.Status.WITHDRAWN and article.first_published_at:
+            raise Withdrawn(article)
+        raise Http404("No article here.")
+    return article
+
+
+class Withdrawn(Exception):
+    def __init__(self, article):
+        self.article = article
+
 
 class ArticleDetailView(TemplateView):
     template_name = "articles/article_detail.html"
 
     def get(self, request, *args, **kwargs):
-        article = get_object_or_404(
-            Article.objects.select_related("live_version"), slug=kwargs["slug"]
-        )
+        try:
+            article = _published_article(kwargs["slug"])
+        except Withdrawn as gone:
+            return render(request, "410.html", {"article": gone.article}, status=410)
         version = article.live_version
-        if version is None:
-            if (
-                article.status == Article.Status.WITHDRAWN
-                and article.first_published_at
-            ):
-                return render(request, "410.html", {"article": article}, status=410)
-            raise Http404("No article here.")
-        context = self.get_context_data(article=article, version=version)
+        context = self.get_context_data(
+            article=article, version=version, entities=version.entities.all()
+        )
         return self.render_to_response(context)
+
+
+class ArticleHistoryView(TemplateView):
+    template_name = "articles/article_history.html"
+
+    def get(self, request, *args, **kwargs):
+        try:
+            article = _published_article(kwargs["slug"])
+        except Withdrawn as gone:
+            return render(request, "410.html", {"article": gone.article}, status=410)
+        versions = list(
+            PublishedVersion.objects.filter(article=article)
+            .defer("body_html", "jsonld", "body")
+            .order_by("-number")
+        )
+        context = self.get_context_data(
+            article=article, version=article.live_version, versions=versions
+        )
+        return self.render_to_response(context)
+
+
+class SearchView(TemplateView):
+    template_name = "articles/search.html"
+    page_size = 20
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = search.normalise_query(self.request.GET.get("q", ""))
+        try:
+            page = max(1, int(self.request.GET.get("page", "1")))
+        except ValueError:
+            page = 1
+        hits = []
+        if query:
+            hits = search.search(
+                query, limit=self.page_size + 1, offset=(page - 1) * self.page_size
+            )
+        has_next = len(hits) > self.page_size
+        hits = hits[: self.page_size]
+        versions = PublishedVersion.objects.select_related("article").in_bulk(
+            [h.version_id for h in hits]
+        )
+        context.update(
+            query=query,
+            page=page,
+            has_next=has_next,
+            results=[(versions[h.version_id], h.snippet) for h in hits],
+        )
+        return context
+
+
+def robots_txt(request):
+    from django.conf import settings
+
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /preview/",
+        f"Sitemap: {settings.SITE_URL}/sitemap.xml",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 
 def healthz(request):
@@ -48,3 +142,7 @@ def healthz(request):
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+def paginate(request, queryset, per_page):
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))

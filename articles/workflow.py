@@ -23,7 +23,7 @@ from reversion.models import Version
 from entities.mentions import find_mentions
 from entities.models import Entity
 
-from . import anchoring
+from . import anchoring, search
 from .models import (
     RATINGS_NEEDING_CITATIONS,
     Article,
@@ -31,6 +31,8 @@ from .models import (
     Claim,
     Correction,
     Mention,
+    PublishedCitation,
+    PublishedClaim,
     PublishedVersion,
     Rating,
 )
@@ -433,7 +435,12 @@ def claim_snapshot(claim: Claim) -> dict:
         "kind": claim.kind,
         "statement": claim.statement or claim.quote,
         "claimant": (
-            {"name": claimant.name, "slug": claimant.slug, "kind": claimant.kind}
+            {
+                "id": claimant.pk,
+                "name": claimant.name,
+                "slug": claimant.slug,
+                "kind": claimant.kind,
+            }
             if claimant
             else None
         ),
@@ -469,7 +476,8 @@ def claim_snapshot(claim: Claim) -> dict:
     }
 
 
-def _snapshot(article: Article, *, number: int, published_at) -> dict:
+def _snapshot(article: Article) -> tuple[dict, list[Entity]]:
+    """The fields of a new published version, and the entities it names."""
     claims = [
         claim_snapshot(c)
         for c in article.claims.select_related("claimant").prefetch_related(
@@ -485,17 +493,57 @@ def _snapshot(article: Article, *, number: int, published_at) -> dict:
         }
         for c in article.corrections.all()
     ]
-    body_html = render_body(article.body, claims)
-    return {
+    entities = list(
+        Entity.objects.filter(mentions__article=article, mentions__suppressed=False)
+    )
+    # Each entity is linked to its page at its first mention in the body.
+    links = [
+        {
+            "start": found.first_position,
+            "end": found.first_position + found.first_length,
+            "href": next(
+                e for e in entities if e.pk == found.entity_id
+            ).get_absolute_url(),
+        }
+        for found in find_mentions(article.body, entities)
+    ]
+    fields = {
         "title": article.title,
         "dek": article.dek,
         "byline": article.byline,
         "body": article.body,
-        "body_html": body_html,
+        "body_html": render_body(article.body, claims, links),
         "body_text": html_to_text(markdown_to_html(article.body)),
         "claims": claims,
         "corrections": corrections,
     }
+    return fields, entities
+
+
+def _record_published_claims(version: PublishedVersion) -> None:
+    """The queryable copy of the version's claims, for entity and source pages."""
+    claims = PublishedClaim.objects.bulk_create(
+        PublishedClaim(
+            version=version,
+            claim_id=claim["id"],
+            position=position,
+            claimant_id=claim["claimant"]["id"] if claim["claimant"] else None,
+            rating=claim["rating"],
+            statement=claim["statement"][:500],
+            quote=claim["quote"],
+            checked_at=claim["checked_at"],
+        )
+        for position, claim in enumerate(version.claims)
+    )
+    PublishedCitation.objects.bulk_create(
+        PublishedCitation(
+            published_claim=published,
+            source_id=citation["source"]["id"],
+            relation=citation["relation"],
+        )
+        for published, claim in zip(claims, version.claims, strict=True)
+        for citation in claim["citations"]
+    )
 
 
 def publish(article: Article, *, user, note: str = "") -> PublishedVersion:
@@ -508,7 +556,7 @@ def publish(article: Article, *, user, note: str = "") -> PublishedVersion:
         now = timezone.now()
         last = article.published_versions.order_by("-number").first()
         number = last.number + 1 if last else 1
-        snapshot = _snapshot(article, number=number, published_at=now)
+        fields, entities = _snapshot(article)
         version = PublishedVersion(
             article=article,
             number=number,
@@ -516,10 +564,13 @@ def publish(article: Article, *, user, note: str = "") -> PublishedVersion:
             published_at=now,
             note=note,
             revision=_latest_revision(article),
-            **snapshot,
+            **fields,
         )
         version.jsonld = build_jsonld(article, version)
         version.save()
+        version.entities.set(entities)
+        _record_published_claims(version)
+        search.index_version(version)
         with reversion.create_revision():
             article.live_version = version
             article.status = Article.Status.PUBLISHED

@@ -10,6 +10,7 @@ class Found:
     entity_id: int
     count: int
     first_position: int
+    first_length: int
 
 
 def _pattern(names: list[str]) -> str:
@@ -34,8 +35,8 @@ def find_mentions(text: str, entities) -> list[Found]:
         if entity_id is None:
             continue
         counts[entity_id] += 1
-        first.setdefault(entity_id, match.start())
+        first.setdefault(entity_id, (match.start(), match.end() - match.start()))
     return [
-        Found(entity_id, counts[entity_id], first[entity_id])
+        Found(entity_id, counts[entity_id], *first[entity_id])
         for entity_id in sorted(first, key=first.get)
     ]

@@ -1,14 +1,21 @@
 """Project URLs (DESIGN §8)."""
 
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from articles import views as article_views
+from articles.feeds import LatestArticlesFeed
+from articles.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("", article_views.HomeView.as_view(), name="home"),
     path("articles/", include("articles.urls")),
     path("", include("entities.urls")),
+    path("search/", article_views.SearchView.as_view(), name="search"),
+    path("feed/", LatestArticlesFeed(), name="feed"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", article_views.robots_txt, name="robots"),
     path("healthz", article_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

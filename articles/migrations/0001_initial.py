@@ -7,183 +7,645 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('entities', '0001_initial'),
-        ('reversion', '0002_add_index_on_version_for_content_type_and_db'),
+        ("entities", "0001_initial"),
+        ("reversion", "0002_add_index_on_version_for_content_type_and_db"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300)),
-                ('slug', models.SlugField(help_text="The last part of the article's address: /articles/<slug>/.", max_length=200, unique=True)),
-                ('dek', models.TextField(blank=True, help_text='One or two sentences under the headline that sum up the story.', verbose_name='standfirst')),
-                ('body', models.TextField(blank=True, help_text='Markdown. Paragraphs are separated by a blank line. Claims are tagged on this text and follow it when you edit.')),
-                ('byline', models.CharField(blank=True, help_text='As readers see it, e.g. “By Jane Doe”.', max_length=300)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('in_review', 'In review'), ('ready', 'Ready to publish'), ('published', 'Published'), ('withdrawn', 'Withdrawn')], db_index=True, default='draft', help_text='Where the working copy is in the workflow. Changed by the buttons on this page, not by hand.', max_length=20)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True)),
-                ('first_published_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('last_published_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('publish_at', models.DateTimeField(blank=True, help_text='Publish automatically at this time, if it passes the fact-check gate then.', null=True, verbose_name='scheduled publish time')),
-                ('withdrawn_note', models.TextField(blank=True, editable=False, help_text='Why the article was unpublished; shown to readers.')),
-                ('lock_version', models.PositiveIntegerField(default=0, editable=False, help_text='Incremented on every save, to detect concurrent edits.')),
-                ('authors', models.ManyToManyField(blank=True, related_name='articles', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="The last part of the article's address: /articles/<slug>/.",
+                        max_length=200,
+                        unique=True,
+                    ),
+                ),
+                (
+                    "dek",
+                    models.TextField(
+                        blank=True,
+                        help_text="One or two sentences under the headline that sum up the story.",
+                        verbose_name="standfirst",
+                    ),
+                ),
+                (
+                    "body",
+                    models.TextField(
+                        blank=True,
+                        help_text="Markdown. Paragraphs are separated by a blank line. Claims are tagged on this text and follow it when you edit.",
+                    ),
+                ),
+                (
+                    "byline",
+                    models.CharField(
+                        blank=True,
+                        help_text="As readers see it, e.g. “By Jane Doe”.",
+                        max_length=300,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("in_review", "In review"),
+                            ("ready", "Ready to publish"),
+                            ("published", "Published"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        help_text="Where the working copy is in the workflow. Changed by the buttons on this page, not by hand.",
+                        max_length=20,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True, db_index=True)),
+                (
+                    "first_published_at",
+                    models.DateTimeField(blank=True, editable=False, null=True),
+                ),
+                (
+                    "last_published_at",
+                    models.DateTimeField(blank=True, editable=False, null=True),
+                ),
+                (
+                    "publish_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="Publish automatically at this time, if it passes the fact-check gate then.",
+                        null=True,
+                        verbose_name="scheduled publish time",
+                    ),
+                ),
+                (
+                    "withdrawn_note",
+                    models.TextField(
+                        blank=True,
+                        editable=False,
+                        help_text="Why the article was unpublished; shown to readers.",
+                    ),
+                ),
+                (
+                    "lock_version",
+                    models.PositiveIntegerField(
+                        default=0,
+                        editable=False,
+                        help_text="Incremented on every save, to detect concurrent edits.",
+                    ),
+                ),
+                (
+                    "authors",
+                    models.ManyToManyField(
+                        blank=True, related_name="articles", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-updated_at'],
-                'permissions': [('rate_claim', 'Can rate claims'), ('publish_article', 'Can publish and unpublish articles')],
+                "ordering": ["-updated_at"],
+                "permissions": [
+                    ("rate_claim", "Can rate claims"),
+                    ("publish_article", "Can publish and unpublish articles"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Claim',
+            name="Claim",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quote', models.TextField(help_text="The claim's words exactly as they appear in the article body.")),
-                ('prefix', models.CharField(blank=True, help_text='Text just before the quote.', max_length=64)),
-                ('suffix', models.CharField(blank=True, help_text='Text just after the quote.', max_length=64)),
-                ('start', models.PositiveIntegerField(default=0, help_text='Character offset of the quote in the body.')),
-                ('end', models.PositiveIntegerField(default=0, help_text='Character offset just after the quote.')),
-                ('anchor', models.CharField(choices=[('anchored', 'Anchored'), ('changed', 'Text changed'), ('orphaned', 'Not found in the text')], default='anchored', editable=False, max_length=20)),
-                ('kind', models.CharField(choices=[('fact', 'Fact'), ('statistic', 'Statistic'), ('quote', 'Quote'), ('prediction', 'Prediction'), ('attribution', 'Attribution')], default='fact', max_length=20)),
-                ('statement', models.CharField(blank=True, help_text="The claim in one plain sentence, as readers and search engines see it (ClaimReview's claimReviewed).", max_length=500, verbose_name='claim reviewed')),
-                ('rating', models.CharField(choices=[('unrated', 'Not yet checked'), ('accurate', 'Accurate'), ('mostly_accurate', 'Mostly accurate'), ('needs_context', 'Needs context'), ('misleading', 'Misleading'), ('false', 'False'), ('unsupported', 'Unsupported (no evidence either way)'), ('opinion', 'Opinion, not checkable')], default='unrated', max_length=20)),
-                ('rating_explanation', models.TextField(blank=True, help_text='Why this rating, for readers. Cite the evidence.')),
-                ('checked_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('checked_fingerprint', models.CharField(blank=True, editable=False, help_text='Fingerprint of the quote and citations when the claim was rated.', max_length=64)),
-                ('separation_overridden', models.BooleanField(default=False, editable=False, help_text='Rated by the person who tagged it (a superuser override).')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='claims', to='articles.article')),
-                ('checked_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('claimant', models.ForeignKey(blank=True, help_text='Who made the claim. Leave empty when the article states it in its own voice.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='claims', to='entities.entity')),
-                ('tagged_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "quote",
+                    models.TextField(
+                        help_text="The claim's words exactly as they appear in the article body."
+                    ),
+                ),
+                (
+                    "prefix",
+                    models.CharField(
+                        blank=True,
+                        help_text="Text just before the quote.",
+                        max_length=64,
+                    ),
+                ),
+                (
+                    "suffix",
+                    models.CharField(
+                        blank=True,
+                        help_text="Text just after the quote.",
+                        max_length=64,
+                    ),
+                ),
+                (
+                    "start",
+                    models.PositiveIntegerField(
+                        default=0,
+                        help_text="Character offset of the quote in the body.",
+                    ),
+                ),
+                (
+                    "end",
+                    models.PositiveIntegerField(
+                        default=0, help_text="Character offset just after the quote."
+                    ),
+                ),
+                (
+                    "anchor",
+                    models.CharField(
+                        choices=[
+                            ("anchored", "Anchored"),
+                            ("changed", "Text changed"),
+                            ("orphaned", "Not found in the text"),
+                        ],
+                        default="anchored",
+                        editable=False,
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("fact", "Fact"),
+                            ("statistic", "Statistic"),
+                            ("quote", "Quote"),
+                            ("prediction", "Prediction"),
+                            ("attribution", "Attribution"),
+                        ],
+                        default="fact",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "statement",
+                    models.CharField(
+                        blank=True,
+                        help_text="The claim in one plain sentence, as readers and search engines see it (ClaimReview's claimReviewed).",
+                        max_length=500,
+                        verbose_name="claim reviewed",
+                    ),
+                ),
+                (
+                    "rating",
+                    models.CharField(
+                        choices=[
+                            ("unrated", "Not yet checked"),
+                            ("accurate", "Accurate"),
+                            ("mostly_accurate", "Mostly accurate"),
+                            ("needs_context", "Needs context"),
+                            ("misleading", "Misleading"),
+                            ("false", "False"),
+                            ("unsupported", "Unsupported (no evidence either way)"),
+                            ("opinion", "Opinion, not checkable"),
+                        ],
+                        default="unrated",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "rating_explanation",
+                    models.TextField(
+                        blank=True,
+                        help_text="Why this rating, for readers. Cite the evidence.",
+                    ),
+                ),
+                (
+                    "checked_at",
+                    models.DateTimeField(blank=True, editable=False, null=True),
+                ),
+                (
+                    "checked_fingerprint",
+                    models.CharField(
+                        blank=True,
+                        editable=False,
+                        help_text="Fingerprint of the quote and citations when the claim was rated.",
+                        max_length=64,
+                    ),
+                ),
+                (
+                    "separation_overridden",
+                    models.BooleanField(
+                        default=False,
+                        editable=False,
+                        help_text="Rated by the person who tagged it (a superuser override).",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="claims",
+                        to="articles.article",
+                    ),
+                ),
+                (
+                    "checked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "claimant",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Who made the claim. Leave empty when the article states it in its own voice.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="claims",
+                        to="entities.entity",
+                    ),
+                ),
+                (
+                    "tagged_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['start', 'end', 'pk'],
+                "ordering": ["start", "end", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Citation',
+            name="Citation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('relation', models.CharField(choices=[('origin', 'Origin (where the claim first appeared)'), ('supports', 'Supports'), ('contradicts', 'Contradicts'), ('context', 'Context')], default='supports', max_length=20)),
-                ('excerpt', models.TextField(blank=True, help_text='The passage of the source that bears on the claim.')),
-                ('locator', models.CharField(blank=True, help_text='Where in the source: page, paragraph, timestamp.', max_length=200)),
-                ('note', models.TextField(blank=True)),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='citations', to='entities.source')),
-                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='citations', to='articles.claim')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "relation",
+                    models.CharField(
+                        choices=[
+                            ("origin", "Origin (where the claim first appeared)"),
+                            ("supports", "Supports"),
+                            ("contradicts", "Contradicts"),
+                            ("context", "Context"),
+                        ],
+                        default="supports",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "excerpt",
+                    models.TextField(
+                        blank=True,
+                        help_text="The passage of the source that bears on the claim.",
+                    ),
+                ),
+                (
+                    "locator",
+                    models.CharField(
+                        blank=True,
+                        help_text="Where in the source: page, paragraph, timestamp.",
+                        max_length=200,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="citations",
+                        to="entities.source",
+                    ),
+                ),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="citations",
+                        to="articles.claim",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['pk'],
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='Correction',
+            name="Correction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('correction', 'Correction'), ('clarification', 'Clarification'), ('update', 'Update')], default='correction', max_length=20)),
-                ('text', models.TextField(help_text='What was wrong and what is right now.')),
-                ('date', models.DateTimeField(default=django.utils.timezone.now)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='corrections', to='articles.article')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("correction", "Correction"),
+                            ("clarification", "Clarification"),
+                            ("update", "Update"),
+                        ],
+                        default="correction",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "text",
+                    models.TextField(help_text="What was wrong and what is right now."),
+                ),
+                ("date", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="corrections",
+                        to="articles.article",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['date', 'pk'],
+                "ordering": ["date", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Mention',
+            name="Mention",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('count', models.PositiveIntegerField(default=0)),
-                ('first_position', models.PositiveIntegerField(blank=True, null=True)),
-                ('origin', models.CharField(choices=[('detected', 'Found in the text'), ('manual', 'Linked by an editor')], default='detected', max_length=20)),
-                ('suppressed', models.BooleanField(default=False, help_text='An editor removed this link; detection will not add it back.')),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mentions', to='articles.article')),
-                ('entity', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mentions', to='entities.entity')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("count", models.PositiveIntegerField(default=0)),
+                ("first_position", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "origin",
+                    models.CharField(
+                        choices=[
+                            ("detected", "Found in the text"),
+                            ("manual", "Linked by an editor"),
+                        ],
+                        default="detected",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "suppressed",
+                    models.BooleanField(
+                        default=False,
+                        help_text="An editor removed this link; detection will not add it back.",
+                    ),
+                ),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mentions",
+                        to="articles.article",
+                    ),
+                ),
+                (
+                    "entity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mentions",
+                        to="entities.entity",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['first_position', 'pk'],
+                "ordering": ["first_position", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='article',
-            name='mentioned_entities',
-            field=models.ManyToManyField(blank=True, related_name='articles', through='articles.Mention', to='entities.entity'),
+            model_name="article",
+            name="mentioned_entities",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="articles",
+                through="articles.Mention",
+                to="entities.entity",
+            ),
         ),
         migrations.CreateModel(
-            name='PublishedVersion',
+            name="PublishedVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('published_at', models.DateTimeField()),
-                ('title', models.CharField(max_length=300)),
-                ('dek', models.TextField(blank=True)),
-                ('byline', models.CharField(blank=True, max_length=300)),
-                ('body', models.TextField(help_text='The Markdown as published.')),
-                ('body_html', models.TextField(help_text='Sanitised HTML with the claims marked.')),
-                ('body_text', models.TextField(help_text='Plain text, for search and diffs.')),
-                ('claims', models.JSONField(default=list, help_text='The claims as published.')),
-                ('corrections', models.JSONField(default=list)),
-                ('jsonld', models.JSONField(default=list)),
-                ('note', models.TextField(blank=True, verbose_name='change note')),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='published_versions', to='articles.article')),
-                ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('revision', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='reversion.revision')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                ("published_at", models.DateTimeField()),
+                ("title", models.CharField(max_length=300)),
+                ("dek", models.TextField(blank=True)),
+                ("byline", models.CharField(blank=True, max_length=300)),
+                ("body", models.TextField(help_text="The Markdown as published.")),
+                (
+                    "body_html",
+                    models.TextField(
+                        help_text="Sanitised HTML with the claims marked."
+                    ),
+                ),
+                (
+                    "body_text",
+                    models.TextField(help_text="Plain text, for search and diffs."),
+                ),
+                (
+                    "claims",
+                    models.JSONField(
+                        default=list, help_text="The claims as published."
+                    ),
+                ),
+                ("corrections", models.JSONField(default=list)),
+                ("jsonld", models.JSONField(default=list)),
+                ("note", models.TextField(blank=True, verbose_name="change note")),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="published_versions",
+                        to="articles.article",
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "revision",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="reversion.revision",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['article', '-number'],
-                'get_latest_by': 'number',
+                "ordering": ["article", "-number"],
+                "get_latest_by": "number",
             },
         ),
         migrations.AddField(
-            model_name='article',
-            name='live_version',
-            field=models.ForeignKey(blank=True, editable=False, help_text='The version readers see. Empty when not published.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='articles.publishedversion'),
+            model_name="article",
+            name="live_version",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                help_text="The version readers see. Empty when not published.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="articles.publishedversion",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('rating__in', ['unrated', 'accurate', 'mostly_accurate', 'needs_context', 'misleading', 'false', 'unsupported', 'opinion'])), name='claim_rating_valid'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "rating__in",
+                        [
+                            "unrated",
+                            "accurate",
+                            "mostly_accurate",
+                            "needs_context",
+                            "misleading",
+                            "false",
+                            "unsupported",
+                            "opinion",
+                        ],
+                    )
+                ),
+                name="claim_rating_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['fact', 'statistic', 'quote', 'prediction', 'attribution'])), name='claim_kind_valid'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "kind__in",
+                        ["fact", "statistic", "quote", "prediction", "attribution"],
+                    )
+                ),
+                name="claim_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('anchor__in', ['anchored', 'changed', 'orphaned'])), name='claim_anchor_valid'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("anchor__in", ["anchored", "changed", "orphaned"])),
+                name="claim_anchor_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('end__gte', models.F('start'))), name='claim_offsets_ordered'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end__gte", models.F("start"))),
+                name="claim_offsets_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='citation',
-            constraint=models.CheckConstraint(condition=models.Q(('relation__in', ['origin', 'supports', 'contradicts', 'context'])), name='citation_relation_valid'),
+            model_name="citation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("relation__in", ["origin", "supports", "contradicts", "context"])
+                ),
+                name="citation_relation_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='correction',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['correction', 'clarification', 'update'])), name='correction_kind_valid'),
+            model_name="correction",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("kind__in", ["correction", "clarification", "update"])
+                ),
+                name="correction_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='mention',
-            constraint=models.UniqueConstraint(fields=('article', 'entity'), name='mention_article_entity_unique'),
+            model_name="mention",
+            constraint=models.UniqueConstraint(
+                fields=("article", "entity"), name="mention_article_entity_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='publishedversion',
-            constraint=models.UniqueConstraint(fields=('article', 'number'), name='published_version_number_unique'),
+            model_name="publishedversion",
+            constraint=models.UniqueConstraint(
+                fields=("article", "number"), name="published_version_number_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='publishedversion',
-            constraint=models.CheckConstraint(condition=models.Q(('number__gte', 1)), name='published_version_number_gte_1'),
+            model_name="publishedversion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("number__gte", 1)),
+                name="published_version_number_gte_1",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'in_review', 'ready', 'published', 'withdrawn'])), name='article_status_valid'),
+            model_name="article",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "status__in",
+                        ["draft", "in_review", "ready", "published", "withdrawn"],
+                    )
+                ),
+                name="article_status_valid",
+            ),
         ),
     ]

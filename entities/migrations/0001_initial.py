@@ -3,56 +3,258 @@
 import django.core.validators
 import django.db.models.deletion
 import django.db.models.functions.text
-import entities.validators
 from django.db import migrations, models
+
+import entities.validators
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Entity',
+            name="Entity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('slug', models.SlugField(max_length=200, unique=True)),
-                ('kind', models.CharField(choices=[('person', 'Person'), ('organization', 'Organization'), ('publication', 'Publication'), ('product', 'Product'), ('place', 'Place'), ('event', 'Event'), ('other', 'Other')], default='organization', max_length=20)),
-                ('aliases', models.TextField(blank=True, help_text='Other names this entity appears under in articles, one per line (for example “Microsoft Corp.”). Used to find mentions.')),
-                ('description', models.CharField(blank=True, help_text='One line readers see on its page.', max_length=300)),
-                ('wikidata_id', models.CharField(blank=True, help_text='For example Q2283 for Microsoft. Leave empty if unknown.', max_length=20, validators=[entities.validators.validate_wikidata_id], verbose_name='Wikidata ID')),
-                ('url', models.URLField(blank=True, max_length=500, validators=[django.core.validators.URLValidator(message='Enter an http:// or https:// address.', schemes=['http', 'https'])], verbose_name='URL')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("slug", models.SlugField(max_length=200, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("person", "Person"),
+                            ("organization", "Organization"),
+                            ("publication", "Publication"),
+                            ("product", "Product"),
+                            ("place", "Place"),
+                            ("event", "Event"),
+                            ("other", "Other"),
+                        ],
+                        default="organization",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "aliases",
+                    models.TextField(
+                        blank=True,
+                        help_text="Other names this entity appears under in articles, one per line (for example “Microsoft Corp.”). Used to find mentions.",
+                    ),
+                ),
+                (
+                    "description",
+                    models.CharField(
+                        blank=True,
+                        help_text="One line readers see on its page.",
+                        max_length=300,
+                    ),
+                ),
+                (
+                    "wikidata_id",
+                    models.CharField(
+                        blank=True,
+                        help_text="For example Q2283 for Microsoft. Leave empty if unknown.",
+                        max_length=20,
+                        validators=[entities.validators.validate_wikidata_id],
+                        verbose_name="Wikidata ID",
+                    ),
+                ),
+                (
+                    "url",
+                    models.URLField(
+                        blank=True,
+                        max_length=500,
+                        validators=[
+                            django.core.validators.URLValidator(
+                                message="Enter an http:// or https:// address.",
+                                schemes=["http", "https"],
+                            )
+                        ],
+                        verbose_name="URL",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name_plural': 'entities',
-                'ordering': [django.db.models.functions.text.Lower('name')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['person', 'organization', 'publication', 'product', 'place', 'event', 'other'])), name='entity_kind_valid'), models.CheckConstraint(condition=models.Q(('wikidata_id', ''), ('wikidata_id__regex', '^Q[1-9][0-9]*$'), _connector='OR'), name='entity_wikidata_id_format'), models.CheckConstraint(condition=models.Q(('url', ''), ('url__startswith', 'http://'), ('url__startswith', 'https://'), _connector='OR'), name='entity_url_http')],
+                "verbose_name_plural": "entities",
+                "ordering": [django.db.models.functions.text.Lower("name")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "kind__in",
+                                [
+                                    "person",
+                                    "organization",
+                                    "publication",
+                                    "product",
+                                    "place",
+                                    "event",
+                                    "other",
+                                ],
+                            )
+                        ),
+                        name="entity_kind_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("wikidata_id", ""),
+                            ("wikidata_id__regex", "^Q[1-9][0-9]*$"),
+                            _connector="OR",
+                        ),
+                        name="entity_wikidata_id_format",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("url", ""),
+                            ("url__startswith", "http://"),
+                            ("url__startswith", "https://"),
+                            _connector="OR",
+                        ),
+                        name="entity_url_http",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Source',
+            name="Source",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300)),
-                ('kind', models.CharField(choices=[('news_report', 'News report'), ('press_release', 'Press release'), ('blog_post', 'Blog post'), ('statement', 'Statement'), ('interview', 'Interview'), ('document', 'Document'), ('dataset', 'Dataset'), ('social_post', 'Social media post'), ('other', 'Other')], default='news_report', max_length=20)),
-                ('authors', models.TextField(blank=True, help_text='One author per line.')),
-                ('url', models.URLField(blank=True, help_text='Where readers can find it (http or https).', max_length=500, validators=[django.core.validators.URLValidator(message='Enter an http:// or https:// address.', schemes=['http', 'https'])], verbose_name='URL')),
-                ('published_on', models.DateField(blank=True, null=True)),
-                ('archive_url', models.URLField(blank=True, help_text='A permanent copy, for example on the Wayback Machine.', max_length=500, validators=[django.core.validators.URLValidator(message='Enter an http:// or https:// address.', schemes=['http', 'https'])], verbose_name='archive URL')),
-                ('notes', models.TextField(blank=True, help_text='Newsroom notes on this source. Shown publicly.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('publisher', models.ForeignKey(blank=True, help_text='Who published it, for example The Information.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='sources', to='entities.entity')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("news_report", "News report"),
+                            ("press_release", "Press release"),
+                            ("blog_post", "Blog post"),
+                            ("statement", "Statement"),
+                            ("interview", "Interview"),
+                            ("document", "Document"),
+                            ("dataset", "Dataset"),
+                            ("social_post", "Social media post"),
+                            ("other", "Other"),
+                        ],
+                        default="news_report",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "authors",
+                    models.TextField(blank=True, help_text="One author per line."),
+                ),
+                (
+                    "url",
+                    models.URLField(
+                        blank=True,
+                        help_text="Where readers can find it (http or https).",
+                        max_length=500,
+                        validators=[
+                            django.core.validators.URLValidator(
+                                message="Enter an http:// or https:// address.",
+                                schemes=["http", "https"],
+                            )
+                        ],
+                        verbose_name="URL",
+                    ),
+                ),
+                ("published_on", models.DateField(blank=True, null=True)),
+                (
+                    "archive_url",
+                    models.URLField(
+                        blank=True,
+                        help_text="A permanent copy, for example on the Wayback Machine.",
+                        max_length=500,
+                        validators=[
+                            django.core.validators.URLValidator(
+                                message="Enter an http:// or https:// address.",
+                                schemes=["http", "https"],
+                            )
+                        ],
+                        verbose_name="archive URL",
+                    ),
+                ),
+                (
+                    "notes",
+                    models.TextField(
+                        blank=True,
+                        help_text="Newsroom notes on this source. Shown publicly.",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "publisher",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Who published it, for example The Information.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sources",
+                        to="entities.entity",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-published_on', 'title'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['news_report', 'press_release', 'blog_post', 'statement', 'interview', 'document', 'dataset', 'social_post', 'other'])), name='source_kind_valid'), models.CheckConstraint(condition=models.Q(('url', ''), ('url__startswith', 'http://'), ('url__startswith', 'https://'), _connector='OR'), name='source_url_http'), models.CheckConstraint(condition=models.Q(('archive_url', ''), ('archive_url__startswith', 'http://'), ('archive_url__startswith', 'https://'), _connector='OR'), name='source_archive_url_http')],
+                "ordering": ["-published_on", "title"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "kind__in",
+                                [
+                                    "news_report",
+                                    "press_release",
+                                    "blog_post",
+                                    "statement",
+                                    "interview",
+                                    "document",
+                                    "dataset",
+                                    "social_post",
+                                    "other",
+                                ],
+                            )
+                        ),
+                        name="source_kind_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("url", ""),
+                            ("url__startswith", "http://"),
+                            ("url__startswith", "https://"),
+                            _connector="OR",
+                        ),
+                        name="source_url_http",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("archive_url", ""),
+                            ("archive_url__startswith", "http://"),
+                            ("archive_url__startswith", "https://"),
+                            _connector="OR",
+                        ),
+                        name="source_archive_url_http",
+                    ),
+                ],
             },
         ),
     ]

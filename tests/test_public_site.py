@@ -1,0 +1,171 @@
+"""Entity and source pages, search, feed, sitemap, robots.txt and history."""
+
+import xml.etree.ElementTree as ET
+
+import feedparser
+import pytest
+
+from articles import workflow
+from articles.models import Rating
+from tests.factories import (
+    ArticleFactory,
+    CitationFactory,
+    ClaimFactory,
+    EntityFactory,
+    SourceFactory,
+    fact_checker,
+    publisher,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff(roles):
+    return {"checker": fact_checker(), "publisher": publisher()}
+
+
+@pytest.fixture
+def acme(db):
+    return EntityFactory(name="Acme Corp", slug="acme-corp")
+
+
+@pytest.fixture
+def live(staff, acme):
+    """A published article naming Acme Corp, with one claim by Acme."""
+    article = ArticleFactory(
+        title="Acme doubles its profits",
+        body="Acme Corp said its profits doubled last year.\n\n"
+        "Analysts expect the trend to continue into next year.",
+    )
+    workflow.refresh_mentions(article)
+    claim = ClaimFactory(article=article, claimant=acme)
+    CitationFactory(
+        claim=claim,
+        source=SourceFactory(title="Acme annual report 2025", publisher=acme),
+        relation="origin",
+    )
+    workflow.rate_claim(claim, user=staff["checker"], rating=Rating.MOSTLY_ACCURATE)
+    workflow.publish(article, user=staff["publisher"], note="First version")
+    article.refresh_from_db()
+    return article
+
+
+def test_article_links_entity_at_first_mention(client, live):
+    html = client.get(live.get_absolute_url()).content.decode()
+    assert '<a class="entity-link" href="/entities/acme-corp/">Acme Corp</a>' in html
+    assert html.count('class="entity-link"') == 1
+
+
+def test_entity_page_shows_scorecard_and_articles(client, live, acme):
+    response = client.get(acme.get_absolute_url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Acme Corp" in html
+    assert "Mostly accurate" in html
+    assert live.title in html
+    assert "Acme&#x27;s profits doubled last year." in html
+
+
+def test_entity_page_does_not_show_unpublished_claims(client, live, acme, staff):
+    draft = ArticleFactory(title="Draft about Acme Corp")
+    workflow.refresh_mentions(draft)
+    claim = ClaimFactory(article=draft, claimant=acme, statement="DRAFT-ONLY claim")
+    workflow.rate_claim(claim, user=staff["checker"], rating=Rating.OPINION)
+    html = client.get(acme.get_absolute_url()).content.decode()
+    assert "DRAFT-ONLY" not in html
+    assert "Draft about Acme Corp" not in html
+
+
+def test_source_page_lists_claims_citing_it_with_relation(client, live):
+    source = live.claims.get().citations.get().source
+    html = client.get(source.get_absolute_url()).content.decode()
+    assert "Acme annual report 2025" in html
+    assert "Origin (where the claim first appeared)" in html
+    assert "Mostly accurate" in html
+
+
+def test_unknown_entity_and_source_are_404(client):
+    assert client.get("/entities/nobody/").status_code == 404
+    assert client.get("/sources/999999/").status_code == 404
+
+
+def test_search_finds_body_words_and_highlights(client, live):
+    response = client.get("/search/", {"q": "analysts expect"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert live.title in html
+    assert "<mark>" in html
+
+
+def test_search_never_returns_drafts(client, live):
+    ArticleFactory(title="Zebra drafts", body="Zebra zebra zebra.")
+    html = client.get("/search/", {"q": "zebra"}).content.decode()
+    assert "Zebra drafts" not in html
+    assert "No published story matches" in html
+
+
+def test_search_ranks_title_match_above_body_match(client, staff):
+    for title, body in [
+        ("Weather report", "The volcano was quiet all week."),
+        ("Volcano erupts", "Lava reached the coast on Monday."),
+    ]:
+        article = ArticleFactory(title=title, body=body)
+        workflow.publish(article, user=staff["publisher"])
+    html = client.get("/search/", {"q": "volcano"}).content.decode()
+    assert html.index("Volcano erupts") < html.index("Weather report")
+
+
+@pytest.mark.parametrize("query", ["", "   ", '"*^(', "x" * 5000, "NEAR AND OR"])
+def test_search_answers_odd_queries_gracefully(client, live, query):
+    assert client.get("/search/", {"q": query}).status_code == 200
+
+
+def test_feed_parses_and_lists_published_articles(client, live):
+    ArticleFactory(title="Unpublished in feed")
+    response = client.get("/feed/")
+    assert response.status_code == 200
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert [entry.title for entry in feed.entries] == [live.title]
+    assert feed.entries[0].link.endswith(live.get_absolute_url())
+
+
+def test_sitemap_lists_articles_and_entities(client, live, acme):
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    root = ET.fromstring(response.content)
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    locations = [loc.text for loc in root.findall("s:url/s:loc", ns)]
+    assert any(loc.endswith(live.get_absolute_url()) for loc in locations)
+    assert any(loc.endswith(acme.get_absolute_url()) for loc in locations)
+    assert all(
+        url.find("s:lastmod", ns) is not None for url in root.findall("s:url", ns)
+    )
+
+
+def test_robots_txt_points_to_sitemap(client):
+    response = client.get("/robots.txt")
+    assert response["Content-Type"].startswith("text/plain")
+    assert "Sitemap: " in response.content.decode()
+    assert "Disallow: /admin/" in response.content.decode()
+
+
+def test_history_lists_published_versions(client, live, staff):
+    live.dek = "Second standfirst."
+    live.save()
+    workflow.publish(live, user=staff["publisher"], note="Sharper standfirst")
+    html = client.get(f"{live.get_absolute_url()}history/").content.decode()
+    assert "Version 2" in html and "Version 1" in html
+    assert "Sharper standfirst" in html
+
+
+def test_history_of_unpublished_article_is_404(client):
+    article = ArticleFactory()
+    assert client.get(f"{article.get_absolute_url()}history/").status_code == 404
+
+
+def test_home_shows_latest_factchecks(client, live):
+    html = client.get("/").content.decode()
+    assert "Latest fact-checks" in html
+    assert "Acme&#x27;s profits doubled last year." in html
