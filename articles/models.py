@@ -485,3 +485,21 @@ class PublishedCitation(models.Model):
 
     def __str__(self):
         return f"{self.get_relation_display()}: {self.source_id}"
+
+
+class PublicState(models.Model):
+    """
+    One row: a counter bumped by every change readers can see.
+
+    Cached public pages are keyed by it, so a publish made by any process on
+    any host is what every worker serves on its next request.
+    """
+
+    generation = models.BigIntegerField(default=1)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "public site state"
+
+    def __str__(self):
+        return f"generation {self.generation}"

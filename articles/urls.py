@@ -1,10 +1,15 @@
 from django.urls import path
 
 from . import views
+from .caching import public_page
 
 app_name = "articles"
 
 urlpatterns = [
-    path("<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
-    path("<slug:slug>/history/", views.ArticleHistoryView.as_view(), name="history"),
+    path("<slug:slug>/", public_page(views.ArticleDetailView.as_view()), name="detail"),
+    path(
+        "<slug:slug>/history/",
+        public_page(views.ArticleHistoryView.as_view()),
+        name="history",
+    ),
 ]

@@ -23,7 +23,7 @@ from reversion.models import Version
 from entities.mentions import find_mentions
 from entities.models import Entity
 
-from . import anchoring, search
+from . import anchoring, caching, search
 from .models import (
     RATINGS_NEEDING_CITATIONS,
     Article,
@@ -583,7 +583,7 @@ def publish(article: Article, *, user, note: str = "") -> PublishedVersion:
             reversion.set_comment(
                 f"Published version {number}" + (f": {note}" if note else "")
             )
-        transaction.on_commit(lambda: _published(article))
+        caching.bump_generation()
     logger.info("Article %s published as version %s by %s", article.pk, number, user)
     return version
 
@@ -591,13 +591,6 @@ def publish(article: Article, *, user, note: str = "") -> PublishedVersion:
 def _latest_revision(article: Article):
     version = Version.objects.get_for_object(article).select_related("revision").first()
     return version.revision if version else None
-
-
-def _published(article: Article) -> None:
-    """Follow-up work once a publish or unpublish is committed."""
-    from django.core.cache import cache
-
-    cache.delete_many([f"article:{article.slug}"])
 
 
 def unpublish(article: Article, *, user, note: str = "") -> Article:
@@ -615,7 +608,7 @@ def unpublish(article: Article, *, user, note: str = "") -> Article:
             article.save()
             reversion.set_user(user)
             reversion.set_comment("Unpublished" + (f": {note}" if note else ""))
-        transaction.on_commit(lambda: _published(article))
+        caching.bump_generation()
     logger.info("Article %s unpublished by %s", article.pk, user)
     return article
 

@@ -5,16 +5,22 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from articles import views as article_views
+from articles.caching import public_page
 from articles.feeds import LatestArticlesFeed
 from articles.sitemaps import SITEMAPS
 
 urlpatterns = [
-    path("", article_views.HomeView.as_view(), name="home"),
+    path("", public_page(article_views.HomeView.as_view()), name="home"),
     path("articles/", include("articles.urls")),
     path("", include("entities.urls")),
-    path("search/", article_views.SearchView.as_view(), name="search"),
-    path("feed/", LatestArticlesFeed(), name="feed"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("search/", public_page(article_views.SearchView.as_view()), name="search"),
+    path("feed/", public_page(LatestArticlesFeed()), name="feed"),
+    path(
+        "sitemap.xml",
+        public_page(sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
     path("robots.txt", article_views.robots_txt, name="robots"),
     path("healthz", article_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

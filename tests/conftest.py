@@ -23,3 +23,13 @@ def fast_password_hashing(settings):
 def roles(db):
     """The Reporters, Fact-checkers and Publishers groups."""
     return setup_roles()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache, as its database starts empty."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

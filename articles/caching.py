@@ -1,0 +1,131 @@
+"""
+Caching of public pages, never stale.
+
+Every public response is cached under a key that holds the site's public
+generation (articles.PublicState), read from the database on each request
+(one small query). Anything readers can see that changes (a publish, an
+unpublish, an entity or source edit) bumps the generation in the same
+transaction, so every worker on every host serves the new content on its very
+next request, with a per-process local-memory cache as well as with Redis.
+
+The generation is also the ETag, so a conditional request is answered 304
+without rendering.
+"""
+
+import functools
+import hashlib
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import F
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils import timezone
+from django.utils.http import http_date, parse_etags
+
+from .models import PublicState
+
+logger = logging.getLogger(__name__)
+
+# Browsers revalidate every time (cheap: 304); a CDN may hold a page briefly
+# and serve it stale while it revalidates.
+PUBLIC_CACHE_CONTROL = "public, max-age=0, s-maxage=30, stale-while-revalidate=60"
+PRIVATE_CACHE_CONTROL = "private, no-store"
+CACHE_TIMEOUT = 60 * 60
+_cache_failed = False
+
+
+def _code_version() -> str:
+    """A fingerprint of the code and templates, so a deploy never serves old HTML."""
+    digest = hashlib.sha256()
+    for folder in ("articles", "entities", "newsroom", "templates"):
+        for path in sorted((settings.BASE_DIR / folder).rglob("*")):
+            if path.suffix in {".py", ".html"} and "migrations" not in path.parts:
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+CODE_VERSION = _code_version()
+
+
+def bump_generation() -> None:
+    """Record that something readers can see has changed."""
+    updated = PublicState.objects.filter(pk=1).update(
+        generation=F("generation") + 1, changed_at=timezone.now()
+    )
+    if not updated:
+        PublicState.objects.get_or_create(pk=1, defaults={"generation": 2})
+
+
+def current_state() -> tuple[int, object]:
+    state = PublicState.objects.filter(pk=1).values_list("generation", "changed_at")
+    row = state.first()
+    return row if row else (0, None)
+
+
+def _cache_call(method, *args):
+    """Use the cache, but keep serving (uncached) if it is down."""
+    global _cache_failed
+    try:
+        result = getattr(cache, method)(*args)
+    except Exception:  # any backend error: Redis down, timeouts, ...
+        if not _cache_failed:
+            logger.exception("The cache is unavailable; serving without it")
+        _cache_failed = True
+        return None
+    if _cache_failed:
+        logger.warning("The cache is available again")
+        _cache_failed = False
+    return result
+
+
+def _is_anonymous(request) -> bool:
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES
+
+
+def public_page(view):
+    """Cache a public view's successful responses; answer 304 when unchanged."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD") or not _is_anonymous(request):
+            response = view(request, *args, **kwargs)
+            response["Cache-Control"] = PRIVATE_CACHE_CONTROL
+            return response
+        generation, changed_at = current_state()
+        stamp = changed_at.timestamp() if changed_at else 0
+        etag = f'"{CODE_VERSION}-{generation}-{stamp:.6f}"'
+        if etag in parse_etags(request.headers.get("If-None-Match", "")):
+            response = HttpResponseNotModified()
+            _validators(response, etag, changed_at)
+            return response
+        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        key = f"page:{etag}:{path}"
+        cached = _cache_call("get", key)
+        if cached is not None:
+            status, content_type, content = cached
+            response = HttpResponse(content, status=status, content_type=content_type)
+        else:
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and callable(response.render):
+                response = response.render()
+            if response.status_code == 200 and not response.cookies:
+                _cache_call(
+                    "set",
+                    key,
+                    (200, response["Content-Type"], response.content),
+                    CACHE_TIMEOUT,
+                )
+        if response.status_code == 200:
+            _validators(response, etag, changed_at)
+        response["Cache-Control"] = PUBLIC_CACHE_CONTROL
+        return response
+
+    return wrapped
+
+
+def _validators(response, etag, changed_at):
+    response["ETag"] = etag
+    if changed_at is not None:
+        response["Last-Modified"] = http_date(changed_at.timestamp())
+    response["Cache-Control"] = PUBLIC_CACHE_CONTROL

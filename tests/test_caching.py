@@ -1,0 +1,140 @@
+"""Cached public pages: fast, validated, and never stale after a change."""
+
+import pytest
+from django.core.cache import caches
+
+from articles import workflow
+from articles.models import Rating
+from tests.factories import (
+    ArticleFactory,
+    CitationFactory,
+    ClaimFactory,
+    EntityFactory,
+    UserFactory,
+    fact_checker,
+    publisher,
+)
+
+pytestmark = pytest.mark.django_db
+
+REDIS = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/15",
+        "KEY_PREFIX": "newsroom-tests",
+    }
+}
+LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+@pytest.fixture(params=["locmem", "redis"])
+def cache_backend(request, settings):
+    settings.CACHES = LOCMEM if request.param == "locmem" else REDIS
+    caches["default"].clear()
+    yield request.param
+    caches["default"].clear()
+
+
+@pytest.fixture
+def staff(roles):
+    return {"checker": fact_checker(), "publisher": publisher()}
+
+
+@pytest.fixture
+def live(staff):
+    article = ArticleFactory(title="Acme doubles its profits")
+    acme = EntityFactory(name="Acme Corp", slug="acme-corp")
+    workflow.refresh_mentions(article)
+    claim = ClaimFactory(article=article, claimant=acme)
+    CitationFactory(claim=claim)
+    workflow.rate_claim(claim, user=staff["checker"], rating=Rating.ACCURATE)
+    workflow.publish(article, user=staff["publisher"])
+    article.refresh_from_db()
+    return article
+
+
+def test_cached_page_costs_one_query(
+    client, live, cache_backend, django_assert_num_queries
+):
+    first = client.get(live.get_absolute_url())
+    with django_assert_num_queries(1):
+        second = client.get(live.get_absolute_url())
+    assert second.content == first.content
+    assert second["ETag"] == first["ETag"]
+
+
+def test_conditional_request_is_answered_304(client, live, cache_backend):
+    first = client.get(live.get_absolute_url())
+    assert first["ETag"] and first["Last-Modified"]
+    assert "s-maxage" in first["Cache-Control"]
+    assert "stale-while-revalidate" in first["Cache-Control"]
+    response = client.get(live.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert response.status_code == 304
+    assert response.content == b""
+
+
+@pytest.mark.parametrize("url", ["/", "/feed/", "/entities/acme-corp/"])
+def test_republish_is_visible_on_the_next_request(
+    client, live, staff, cache_backend, url
+):
+    before = client.get(url)
+    live.title = "Acme triples its profits"
+    live.save()
+    workflow.publish(live, user=staff["publisher"])
+    after = client.get(url)
+    assert "Acme triples its profits" in after.content.decode()
+    assert after["ETag"] != before["ETag"]
+    stale = client.get(url, HTTP_IF_NONE_MATCH=before["ETag"])
+    assert stale.status_code == 200
+
+
+def test_unpublish_is_visible_on_the_next_request(client, live, staff, cache_backend):
+    assert client.get(live.get_absolute_url()).status_code == 200
+    workflow.unpublish(live, user=staff["publisher"], note="Withdrawn for review.")
+    assert client.get(live.get_absolute_url()).status_code == 410
+    assert live.title not in client.get("/").content.decode()
+
+
+def test_entity_rename_is_visible_on_the_next_request(client, live, cache_backend):
+    entity = live.mentions.get().entity
+    client.get(entity.get_absolute_url())
+    client.get(live.get_absolute_url())
+    entity.name = "Acme Corporation"
+    entity.save()
+    assert "Acme Corporation" in client.get(entity.get_absolute_url()).content.decode()
+    assert "Acme Corporation" in client.get(live.get_absolute_url()).content.decode()
+
+
+def test_correction_is_visible_after_republish(client, live, staff, cache_backend):
+    client.get(live.get_absolute_url())
+    workflow.add_correction(
+        live, user=staff["publisher"], kind="update", text="NEW-NOTE"
+    )
+    workflow.publish(live, user=staff["publisher"])
+    assert "NEW-NOTE" in client.get(live.get_absolute_url()).content.decode()
+
+
+def test_anonymous_pages_set_no_cookie(client, live):
+    response = client.get(live.get_absolute_url())
+    assert not response.cookies
+    assert response["Cache-Control"].startswith("public")
+
+
+def test_logged_in_pages_are_private_and_not_cached(client, live):
+    client.force_login(UserFactory(is_superuser=True))
+    response = client.get(live.get_absolute_url())
+    assert response["Cache-Control"] == "private, no-store"
+    assert "ETag" not in response
+
+
+def test_site_keeps_serving_when_redis_is_down(client, live, settings, caplog):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+    for _ in range(3):
+        assert client.get(live.get_absolute_url()).status_code == 200
+    errors = [r for r in caplog.records if "cache is unavailable" in r.getMessage()]
+    assert len(errors) == 1
