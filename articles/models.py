@@ -362,6 +362,10 @@ class PublishedVersion(models.Model):
         related_name="+",
     )
     published_at = models.DateTimeField()
+    modified_at = models.DateTimeField(
+        help_text="When readers last saw a substantive change: a re-publish that "
+        "changes nothing readers see keeps the previous date."
+    )
     title = models.CharField(max_length=300)
     dek = models.TextField(blank=True)
     byline = models.CharField(max_length=300, blank=True)

@@ -75,7 +75,7 @@ def build_jsonld(article, version) -> list[dict]:
         "url": url,
         "mainEntityOfPage": url,
         "datePublished": published,
-        "dateModified": version.published_at.isoformat(),
+        "dateModified": version.modified_at.isoformat(),
         "publisher": organization(),
         "author": [{"@type": "Person", "name": version.byline}]
         if version.byline
@@ -97,3 +97,26 @@ def build_jsonld(article, version) -> list[dict]:
         for c in version.claims
     ]
     return [news, *(r for r in reviews if r)]
+
+
+def claimreview_feed() -> list[dict]:
+    """The ClaimReview of every rated claim readers can see, newest first.
+
+    Taken from each live published version, as it was published: the same
+    markup the article pages carry. Used by /factchecks.json and by the
+    ``export_claimreview`` command.
+    """
+    from .models import Article
+
+    articles = (
+        Article.objects.published()
+        .select_related("live_version")
+        .only("slug", "last_published_at", "live_version__jsonld")
+        .order_by("-last_published_at", "slug")
+    )
+    return [
+        item
+        for article in articles
+        for item in article.live_version.jsonld
+        if item.get("@type") == "ClaimReview"
+    ]

@@ -546,6 +546,14 @@ def _record_published_claims(version: PublishedVersion) -> None:
     )
 
 
+def _reader_view(fields: dict) -> tuple:
+    """What readers see of a version, to tell a substantive re-publish."""
+    return tuple(
+        fields[name]
+        for name in ("title", "dek", "byline", "body", "claims", "corrections")
+    )
+
+
 def publish(article: Article, *, user, note: str = "") -> PublishedVersion:
     """Publish the working copy of ``article`` as its next version."""
     if not user.has_perm(PUBLISH_PERMISSION):
@@ -557,11 +565,15 @@ def publish(article: Article, *, user, note: str = "") -> PublishedVersion:
         last = article.published_versions.order_by("-number").first()
         number = last.number + 1 if last else 1
         fields, entities = _snapshot(article)
+        substantive = last is None or _reader_view(last.__dict__) != _reader_view(
+            fields
+        )
         version = PublishedVersion(
             article=article,
             number=number,
             published_by=user,
             published_at=now,
+            modified_at=now if substantive else last.modified_at,
             note=note,
             revision=_latest_revision(article),
             **fields,

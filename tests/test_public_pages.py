@@ -176,3 +176,17 @@ def test_every_page_has_a_content_security_policy(client, staff):
         assert "default-src 'self'" in csp
         assert "object-src 'none'" in csp
         assert "frame-ancestors 'none'" in csp
+
+
+def test_date_modified_moves_only_with_a_substantive_republish(client, staff):
+    article = publish_article(staff)
+    first = article.live_version
+    unchanged = workflow.publish(article, user=staff["publisher"], note="No change")
+    assert unchanged.modified_at == first.modified_at
+    assert unchanged.jsonld[0]["dateModified"] == first.jsonld[0]["dateModified"]
+    article.dek = "A sharper standfirst."
+    article.save()
+    changed = workflow.publish(article, user=staff["publisher"])
+    assert changed.modified_at == changed.published_at > first.modified_at
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Updated <time" in html
