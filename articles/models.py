@@ -307,7 +307,11 @@ class Citation(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_relation_display()}: {self.source.title}"
+        # The source's title only when it is already loaded: revisions call
+        # str() on every save and must not cost a query per citation.
+        if Citation.source.is_cached(self):
+            return f"{self.get_relation_display()}: {self.source.title}"
+        return f"{self.get_relation_display()}: source #{self.source_id}"
 
 
 class CorrectionKind(models.TextChoices):

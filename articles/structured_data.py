@@ -1,5 +1,7 @@
 """schema.org JSON-LD: NewsArticle and ClaimReview (Google's fact-check markup)."""
 
+import re
+
 from django.conf import settings
 
 from .models import RATING_VALUES, Rating
@@ -63,6 +65,11 @@ def claim_review(claim: dict, *, article_url: str, date_published: str) -> dict 
     return review
 
 
+def byline_names(byline: str) -> str:
+    """“By Jane Doe” → “Jane Doe”."""
+    return re.sub(r"^\s*by\s+", "", byline, flags=re.IGNORECASE).strip()
+
+
 def build_jsonld(article, version) -> list[dict]:
     """The JSON-LD documents of a published version."""
     url = absolute(article.get_absolute_url())
@@ -77,7 +84,7 @@ def build_jsonld(article, version) -> list[dict]:
         "datePublished": published,
         "dateModified": version.modified_at.isoformat(),
         "publisher": organization(),
-        "author": [{"@type": "Person", "name": version.byline}]
+        "author": [{"@type": "Person", "name": byline_names(version.byline)}]
         if version.byline
         else organization(),
     }

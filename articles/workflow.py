@@ -447,7 +447,9 @@ def claim_snapshot(claim: Claim) -> dict:
         "rating": claim.rating,
         "rating_label": claim.get_rating_display(),
         "rating_explanation": claim.rating_explanation,
-        "checked_at": claim.checked_at.isoformat() if claim.checked_at else None,
+        "checked_at": (
+            claim.checked_at.isoformat(timespec="seconds") if claim.checked_at else None
+        ),
         "citations": [
             {
                 "relation": c.relation,
@@ -489,7 +491,7 @@ def _snapshot(article: Article) -> tuple[dict, list[Entity]]:
             "kind": c.kind,
             "label": c.get_kind_display(),
             "text": c.text,
-            "date": c.date.isoformat(),
+            "date": c.date.isoformat(timespec="seconds"),
         }
         for c in article.corrections.all()
     ]

@@ -24,3 +24,13 @@ def jsonld(data):
         '<script type="application/ld+json">{}</script>',
         mark_safe(encoded),  # noqa: S308
     )
+
+
+@register.filter
+def isotime(value):
+    """An aware datetime as a valid HTML datetime attribute (no microseconds)."""
+    if not value:
+        return ""
+    from django.utils import timezone
+
+    return timezone.localtime(value).isoformat(timespec="seconds")
