@@ -245,6 +245,9 @@ LOGGING = {
     },
 }
 
+# Cache rendered public pages (on by default; off only to measure without it).
+NEWSROOM_PAGE_CACHE = env_bool("NEWSROOM_PAGE_CACHE", True)
+
 # Workflow: the person who tagged a claim may not rate it (DESIGN §5).
 NEWSROOM_SEPARATE_TAGGING_AND_RATING = env_bool(
     "NEWSROOM_SEPARATE_TAGGING_AND_RATING", True
