@@ -42,7 +42,8 @@ def index_version(version) -> None:
                 [version.article_id],
             )
             cursor.execute(
-                "INSERT INTO articles_search (title, dek, body, version_id, article_id) "
+                "INSERT INTO articles_search "
+                "(title, dek, body, version_id, article_id) "
                 "VALUES (%s, %s, %s, %s, %s)",
                 [
                     version.title,

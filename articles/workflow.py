@@ -647,7 +647,6 @@ def restore_revision(article: Article, revision, *, user) -> Article:
                 "That revision is not a revision of this article.", code="wrong_article"
             )
         keep = {name: getattr(article, name) for name in WORKFLOW_FIELDS}
-        old_body = article.body
         claim_versions = [v for v in versions if v._model is Claim]
         kept_claims = set()
         for v in claim_versions:
@@ -679,7 +678,8 @@ def restore_revision(article: Article, revision, *, user) -> Article:
             for v in citation_versions:
                 v._object_version.object.save()
             article = Article.objects.get(pk=article.pk)
-            process_edit(article, old_body=old_body)
+            # The restored claims' offsets refer to the restored body.
+            process_edit(article)
             reversion.add_to_revision(article)
             reversion.set_user(user)
             when = timezone.localtime(revision.date_created)
