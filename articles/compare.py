@@ -17,8 +17,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from django.contrib.contenttypes.models import ContentType
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.template.loader import render_to_string
 
 from entities.models import Entity, Source
 
@@ -273,37 +272,46 @@ def tokens(text: str) -> list[str]:
     return _TOKENS.findall(text or "")
 
 
-def word_diff(old: str, new: str) -> SafeString:
-    """HTML of ``new`` with the words removed from ``old`` and added to it marked."""
+def word_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """``new`` as (op, text) runs: "equal", "delete" (only in ``old``), "insert".
+
+    Templates render it with ``includes/word_diff.html``, which escapes every
+    run and marks deletions with <del> and insertions with <ins>.
+    """
     a, b = tokens(old), tokens(new)
     matcher = SequenceMatcher(None, a, b, autojunk=False)
-    out = []
+    runs = []
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         removed, added = "".join(a[i1:i2]), "".join(b[j1:j2])
         if op == "equal":
-            out.append(escape(added))
+            runs.append(("equal", added))
             continue
         if removed:
-            out.append(f"<del>{escape(removed)}</del>")
+            runs.append(("delete", removed))
         if added:
-            out.append(f"<ins>{escape(added)}</ins>")
-    return mark_safe("".join(out))  # noqa: S308 - every piece is escaped above
+            runs.append(("insert", added))
+    return runs
+
+
+def render_word_diff(runs) -> str:
+    """The HTML of a word diff (escaped, with <del> and <ins>)."""
+    return render_to_string("includes/word_diff.html", {"diff": runs})
 
 
 @dataclass(frozen=True)
 class TextChange:
     name: str
     changed: bool
-    html: SafeString
+    diff: list
 
 
 @dataclass(frozen=True)
 class ClaimChange:
     old: ClaimState | None
     new: ClaimState | None
-    quote_html: SafeString | None = None
-    statement_html: SafeString | None = None
-    explanation_html: SafeString | None = None
+    quote_diff: list | None = None
+    statement_diff: list | None = None
+    explanation_diff: list | None = None
     details: tuple = ()
 
     @property
@@ -401,8 +409,8 @@ def compare(old: ArticleState, new: ArticleState) -> Comparison:
                 ClaimChange(
                     before,
                     after,
-                    quote_html=word_diff(before.quote, after.quote),
-                    statement_html=(
+                    quote_diff=word_diff(before.quote, after.quote),
+                    statement_diff=(
                         word_diff(before.statement, after.statement)
                         if before.statement != after.statement
                         else None
@@ -418,7 +426,7 @@ def compare(old: ArticleState, new: ArticleState) -> Comparison:
                 ClaimChange(
                     before,
                     after,
-                    explanation_html=word_diff(
+                    explanation_diff=word_diff(
                         before.rating_explanation, after.rating_explanation
                     ),
                 )

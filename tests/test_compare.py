@@ -17,13 +17,17 @@ from tests.factories import (
 )
 
 
+def _html(old, new):
+    return compare.render_word_diff(compare.word_diff(old, new))
+
+
 def test_word_diff_marks_only_the_changed_word():
-    html = compare.word_diff("Profits doubled last year.", "Profits tripled last year.")
+    html = _html("Profits doubled last year.", "Profits tripled last year.")
     assert html == "Profits <del>doubled</del><ins>tripled</ins> last year."
 
 
 def test_word_diff_escapes_html():
-    html = compare.word_diff("a <b>", 'a <script>alert("x")</script>')
+    html = _html("a <b>", 'a <script>alert("x")</script>')
     assert "<script>" not in html
     assert "&lt;/script&gt;" in html
     assert "<del>" in html and "<ins>" in html
@@ -31,7 +35,7 @@ def test_word_diff_escapes_html():
 
 def test_word_diff_of_equal_texts_has_no_marks():
     text = "Same text.\n\nSecond paragraph & more."
-    assert compare.word_diff(text, text) == "Same text.\n\nSecond paragraph &amp; more."
+    assert _html(text, text) == "Same text.\n\nSecond paragraph &amp; more."
 
 
 def _claim(pk, **fields):
@@ -73,7 +77,8 @@ def test_compare_finds_added_removed_reworded_rerated_and_resourced_claims():
     assert [c.new.id for c in result.claims_added] == [5]
     assert [c.old.id for c in result.claims_removed] == [2]
     assert [c.new.id for c in result.claims_reworded] == [3]
-    assert "<del>old</del><ins>new</ins>" in result.claims_reworded[0].quote_html
+    quote = compare.render_word_diff(result.claims_reworded[0].quote_diff)
+    assert "<del>old</del><ins>new</ins>" in quote
     [rerated] = result.ratings_changed
     assert (rerated.old.rating, rerated.new.rating) == (Rating.ACCURATE, Rating.FALSE)
     [resourced] = result.citations_changed
