@@ -290,7 +290,40 @@ def word_diff(old: str, new: str) -> list[tuple[str, str]]:
             runs.append(("delete", removed))
         if added:
             runs.append(("insert", added))
-    return runs
+    return _join_changes(runs)
+
+
+def _join_changes(runs):
+    """Read "<del>a b</del><ins>c d</ins>", not word by word around spaces."""
+    joined, deleted, inserted = [], [], []
+
+    def flush():
+        for op, parts in (("delete", deleted), ("insert", inserted)):
+            text = "".join(parts)
+            if text.strip():
+                joined.append((op, text.rstrip()))
+        trailing = "".join(deleted or inserted)
+        tail = trailing[len(trailing.rstrip()) :]
+        if tail:
+            joined.append(("equal", tail))
+        deleted.clear()
+        inserted.clear()
+
+    for index, (op, text) in enumerate(runs):
+        following = runs[index + 1][0] if index + 1 < len(runs) else None
+        if op == "delete":
+            deleted.append(text)
+        elif op == "insert":
+            inserted.append(text)
+        elif text.isspace() and (deleted or inserted) and following != "equal":
+            for parts in (deleted, inserted):
+                if parts:
+                    parts.append(text)
+        else:
+            flush()
+            joined.append((op, text))
+    flush()
+    return joined
 
 
 def render_word_diff(runs) -> str:

@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import ListView, TemplateView
 
-from . import search
+from . import compare, search
 from .models import Article, PublishedClaim, PublishedVersion
 
 LATEST_FACTCHECKS = 8
@@ -83,11 +83,23 @@ class ArticleHistoryView(TemplateView):
             return render(request, "410.html", {"article": gone.article}, status=410)
         versions = list(
             PublishedVersion.objects.filter(article=article)
-            .defer("body_html", "jsonld", "body")
-            .order_by("-number")
+            .defer("body_html", "jsonld", "body_text")
+            .order_by("number")
         )
+        entries = []
+        previous = None
+        for version in versions:
+            changes = None
+            if previous is not None:
+                changes = compare.compare(
+                    compare.state_from_published(previous),
+                    compare.state_from_published(version),
+                )
+            entries.append({"version": version, "changes": changes})
+            previous = version
+        entries.reverse()
         context = self.get_context_data(
-            article=article, version=article.live_version, versions=versions
+            article=article, version=article.live_version, entries=entries
         )
         return self.render_to_response(context)
 

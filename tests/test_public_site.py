@@ -169,3 +169,19 @@ def test_home_shows_latest_factchecks(client, live):
     html = client.get("/").content.decode()
     assert "Latest fact-checks" in html
     assert "Acme&#x27;s profits doubled last year." in html
+
+
+def test_history_shows_word_diff_and_rating_changes(client, live, staff):
+    live.body = live.body.replace("continue into next year", "slow down next year")
+    live.save()
+    claim = live.claims.get()
+    workflow.rate_claim(claim, user=staff["checker"], rating=Rating.ACCURATE)
+    workflow.add_correction(
+        live, user=staff["publisher"], kind="correction", text="Re-rated accurate."
+    )
+    workflow.publish(live, user=staff["publisher"], note="Outlook revised")
+    html = client.get(f"{live.get_absolute_url()}history/").content.decode()
+    assert "<del>continue into</del>" in html.replace("\n", "")
+    assert "<ins>slow down</ins>" in html
+    assert 'Mostly accurate</span> → <span class="rating rating--accurate">' in html
+    assert "Re-rated accurate." in html
