@@ -26,7 +26,7 @@ from django.db import IntegrityError, models
 from django.db.models import Exists, OuterRef, Subquery
 from django.db.models.functions import Cast
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -36,13 +36,14 @@ from reversion.models import Version
 
 from entities.admin import GuardedVersionAdmin, related_count
 
-from . import anchoring, compare, workflow
+from . import anchoring, compare, previews, workflow
 from .models import (
     Article,
     Citation,
     Claim,
     Correction,
     Mention,
+    PreviewLink,
     PublishedClaim,
     PublishedVersion,
     Rating,
@@ -612,7 +613,7 @@ class ArticleAdmin(GuardedVersionAdmin):
         blockers = workflow.gate_blockers(article)
         urls = {
             name: reverse(f"admin:{info[0]}_{info[1]}_{name}", args=[quote(article.pk)])
-            for name in ("submit", "publish", "unpublish", "compare", "tag")
+            for name in ("submit", "publish", "unpublish", "compare", "tag", "preview")
         }
         live = article.live_version
         return {
@@ -628,6 +629,22 @@ class ArticleAdmin(GuardedVersionAdmin):
             "can_publish": can_publish,
             "can_unpublish": can_publish and article.is_live,
             "can_tag": can_change and user.has_perm("articles.add_claim"),
+            "previews": [
+                {
+                    "link": link,
+                    "url": request.build_absolute_uri(previews.preview_url(link)),
+                    "revoke_url": reverse(
+                        f"admin:{info[0]}_{info[1]}_revoke_preview",
+                        args=[quote(article.pk), link.pk],
+                    ),
+                }
+                for link in article.preview_links.filter(
+                    revoked_at__isnull=True, expires_at__gt=timezone.now()
+                ).select_related("created_by")
+            ]
+            if can_change
+            else [],
+            "can_preview": can_change,
             "urls": urls,
             "compare_live_url": (
                 f"{urls['compare']}?from=live&to=current" if article.is_live else None
@@ -669,6 +686,16 @@ class ArticleAdmin(GuardedVersionAdmin):
                 "<path:object_id>/unpublish/",
                 view(require_POST(self.unpublish_view)),
                 name=f"{info[0]}_{info[1]}_unpublish",
+            ),
+            path(
+                "<path:object_id>/preview/",
+                view(require_POST(self.preview_view)),
+                name=f"{info[0]}_{info[1]}_preview",
+            ),
+            path(
+                "<path:object_id>/preview/<int:link_id>/revoke/",
+                view(require_POST(self.revoke_preview_view)),
+                name=f"{info[0]}_{info[1]}_revoke_preview",
             ),
             path(
                 "<path:object_id>/tag-claim/",
@@ -780,6 +807,46 @@ class ArticleAdmin(GuardedVersionAdmin):
                 "it back.",
                 messages.SUCCESS,
             )
+        return self._back_to_article(article)
+
+    def preview_view(self, request, object_id):
+        """Make a signed, expiring preview link to the saved draft."""
+        article = self._article_or_404(request, object_id)
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        try:
+            hours = int(request.POST.get("hours") or previews.DEFAULT_HOURS)
+            link, _token = previews.create_preview(
+                article,
+                user=request.user,
+                hours=hours,
+                note=request.POST.get("note", "").strip()[:200],
+            )
+        except ValueError:
+            self.message_user(request, "Give the link's life in hours.", messages.ERROR)
+        except (PermissionDenied, ValidationError) as error:
+            self._report_refusal(request, "shared", error)
+        else:
+            url = request.build_absolute_uri(previews.preview_url(link))
+            self.message_user(
+                request,
+                format_html(
+                    "Preview link made; it shows the draft as saved now and works "
+                    "until {}. Send it to your reader: {}",
+                    timezone.localtime(link.expires_at).strftime("%Y-%m-%d %H:%M"),
+                    url,
+                ),
+                messages.SUCCESS,
+            )
+        return self._back_to_article(article)
+
+    def revoke_preview_view(self, request, object_id, link_id):
+        article = self._article_or_404(request, object_id)
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        link = get_object_or_404(PreviewLink, pk=link_id, article=article)
+        previews.revoke_preview(link, user=request.user)
+        self.message_user(request, "Preview link revoked: it no longer works.")
         return self._back_to_article(article)
 
     def tag_claim_view(self, request, object_id):

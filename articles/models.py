@@ -511,3 +511,39 @@ class PublicState(models.Model):
 
     def __str__(self):
         return f"generation {self.generation}"
+
+
+class PreviewLink(models.Model):
+    """A signed, expiring link to one revision of an article, for outside readers."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="preview_links"
+    )
+    revision = models.ForeignKey(
+        "reversion.Revision", on_delete=models.CASCADE, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(
+        max_length=200, blank=True, help_text="Who the link is for, e.g. “our lawyer”."
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("created_at")),
+                name="preview_link_expires_after_creation",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Preview of {self.article} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    def is_active(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.revoked_at is None and self.expires_at > now

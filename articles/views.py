@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import ListView, TemplateView
 
-from . import compare, search
+from . import compare, previews, search
 from .models import Article, PublishedClaim, PublishedVersion
 
 LATEST_FACTCHECKS = 8
@@ -158,3 +158,29 @@ def healthz(request):
 
 def paginate(request, queryset, per_page):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def preview(request, token):
+    """A shared preview of a draft revision: private, never indexed or cached."""
+    try:
+        link = previews.resolve(token)
+        version = previews.preview_version(link)
+    except previews.PreviewUnavailable as exc:
+        response = render(
+            request, "articles/preview_unavailable.html", {"reason": exc}, status=404
+        )
+    else:
+        response = render(
+            request,
+            "articles/article_detail.html",
+            {
+                "article": link.article,
+                "version": version,
+                "preview": True,
+                "link": link,
+            },
+        )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", public_page(article_views.HomeView.as_view()), name="home"),
     path("articles/", include("articles.urls")),
     path("", include("entities.urls")),
+    path("preview/<str:token>/", article_views.preview, name="preview"),
     path("search/", public_page(article_views.SearchView.as_view()), name="search"),
     path("feed/", public_page(LatestArticlesFeed()), name="feed"),
     path(
