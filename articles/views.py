@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import ListView, TemplateView
 
-from . import compare, previews, search
+from . import compare, previews, search, structured_data
 from .models import Article, PublishedClaim, PublishedVersion
 
 LATEST_FACTCHECKS = 8
@@ -184,3 +184,12 @@ def preview(request, token):
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Referrer-Policy"] = "no-referrer"
     return response
+
+
+def factchecks_json(request):
+    """Every published ClaimReview, as the export_claimreview command writes it."""
+    return JsonResponse(
+        structured_data.claimreview_feed(),
+        safe=False,
+        json_dumps_params={"ensure_ascii": False},
+    )

@@ -22,6 +22,11 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="sitemap",
     ),
+    path(
+        "factchecks.json",
+        public_page(article_views.factchecks_json),
+        name="factchecks",
+    ),
     path("robots.txt", article_views.robots_txt, name="robots"),
     path("healthz", article_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -185,3 +185,24 @@ def test_history_shows_word_diff_and_rating_changes(client, live, staff):
     assert "<ins>slow down</ins>" in html
     assert 'Mostly accurate</span> → <span class="rating rating--accurate">' in html
     assert "Re-rated accurate." in html
+
+
+def test_factchecks_json_serves_published_claimreviews(client, live, staff):
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    draft = ArticleFactory(title="Draft with a claim")
+    claim = ClaimFactory(article=draft, statement="DRAFT-ONLY statement")
+    workflow.rate_claim(claim, user=staff["checker"], rating=Rating.OPINION)
+    response = client.get("/factchecks.json")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    items = response.json()
+    assert [i["@type"] for i in items] == ["ClaimReview"]
+    assert items[0]["claimReviewed"] == "Acme's profits doubled last year."
+    assert "DRAFT-ONLY" not in response.content.decode()
+    out = StringIO()
+    call_command("export_claimreview", stdout=out)
+    assert json.loads(out.getvalue()) == items
