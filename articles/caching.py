@@ -15,10 +15,11 @@ without rendering.
 import functools
 import hashlib
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.models import F
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import timezone
@@ -34,6 +35,7 @@ logger = logging.getLogger(__name__)
 PUBLIC_CACHE_CONTROL = "public, max-age=0, s-maxage=30, stale-while-revalidate=60"
 PRIVATE_CACHE_CONTROL = "private, no-store"
 CACHE_TIMEOUT = 60 * 60
+NEVER_CACHED = ("/admin/", "/static/", "/preview/", "/healthz")
 _cache_failed = False
 
 
@@ -90,42 +92,103 @@ def _is_anonymous(request) -> bool:
     return settings.SESSION_COOKIE_NAME not in request.COOKIES
 
 
+def _cacheable(request) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and _is_anonymous(request)
+        and not request.path_info.startswith(NEVER_CACHED)
+    )
+
+
+@dataclass(frozen=True)
+class _Lookup:
+    etag: str
+    changed_at: str
+    key: str
+
+
+def _lookup(request) -> _Lookup:
+    """Where this request's page lives in the cache, for the current state."""
+    lookup = getattr(request, "_public_page", None)
+    if lookup is None:
+        generation, changed_at = current_state()
+        stamp = hashlib.sha256(changed_at.encode()).hexdigest()[:8]
+        etag = f'"{CODE_VERSION}-{generation}-{stamp}"'
+        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        lookup = _Lookup(etag, changed_at, f"page:{etag}:{path}")
+        request._public_page = lookup
+    return lookup
+
+
+def _cached_response(request, lookup: _Lookup):
+    """A 304 or the cached page for ``request``, or None."""
+    if lookup.etag in parse_etags(request.headers.get("If-None-Match", "")):
+        response = HttpResponseNotModified()
+        _validators(response, lookup.etag, lookup.changed_at)
+        return response
+    if not settings.NEWSROOM_PAGE_CACHE:
+        return None
+    cached = _cache_call("get", lookup.key)
+    if cached is None:
+        return None
+    status, content_type, content = cached
+    response = HttpResponse(content, status=status, content_type=content_type)
+    _validators(response, lookup.etag, lookup.changed_at)
+    return response
+
+
+class PublicPageCacheMiddleware:
+    """
+    Serve cached public pages before the rest of the middleware runs.
+
+    Placed right after the security, static-file, CSP and frame-options
+    middleware: a hit skips sessions, CSRF, authentication and messages,
+    which anonymous readers of a cached page do not need. A miss goes on to
+    the view, whose ``public_page`` decorator stores what it renders.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _cacheable(request):
+            try:
+                response = _cached_response(request, _lookup(request))
+            except DatabaseError:
+                response = None  # the view answers (with a 503 if need be)
+            else:
+                request._public_page_checked = True
+            if response is not None:
+                return response
+        return self.get_response(request)
+
+
 def public_page(view):
     """Cache a public view's successful responses; answer 304 when unchanged."""
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD") or not _is_anonymous(request):
+        if not _cacheable(request):
             response = view(request, *args, **kwargs)
             response["Cache-Control"] = PRIVATE_CACHE_CONTROL
             return response
-        generation, changed_at = current_state()
-        stamp = hashlib.sha256(changed_at.encode()).hexdigest()[:8]
-        etag = f'"{CODE_VERSION}-{generation}-{stamp}"'
-        if etag in parse_etags(request.headers.get("If-None-Match", "")):
-            response = HttpResponseNotModified()
-            _validators(response, etag, changed_at)
-            return response
-        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"page:{etag}:{path}"
-        use_cache = settings.NEWSROOM_PAGE_CACHE
-        cached = _cache_call("get", key) if use_cache else None
-        if cached is not None:
-            status, content_type, content = cached
-            response = HttpResponse(content, status=status, content_type=content_type)
-        else:
+        lookup = _lookup(request)
+        response = None
+        if not hasattr(request, "_public_page_checked"):
+            response = _cached_response(request, lookup)
+        if response is None:
             response = view(request, *args, **kwargs)
             if hasattr(response, "render") and callable(response.render):
                 response = response.render()
-            if use_cache and response.status_code == 200 and not response.cookies:
-                _cache_call(
-                    "set",
-                    key,
-                    (200, response["Content-Type"], response.content),
-                    CACHE_TIMEOUT,
-                )
-        if response.status_code == 200:
-            _validators(response, etag, changed_at)
+            if response.status_code == 200:
+                _validators(response, lookup.etag, lookup.changed_at)
+                if settings.NEWSROOM_PAGE_CACHE and not response.cookies:
+                    _cache_call(
+                        "set",
+                        lookup.key,
+                        (200, response["Content-Type"], response.content),
+                        CACHE_TIMEOUT,
+                    )
         response["Cache-Control"] = PUBLIC_CACHE_CONTROL
         return response
 

@@ -66,7 +66,8 @@ SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 NEWSROOM_NAME = env("NEWSROOM_NAME", "Newsroom")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, with a site that logs whom it turns away.
+    "newsroom.apps.NewsroomAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -84,12 +85,14 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Cached public pages are answered here, before sessions and the rest.
+    "articles.caching.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "newsroom.middleware.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into a 429.
     "axes.middleware.AxesMiddleware",
@@ -154,6 +157,7 @@ else:
     default_db = {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": VAR_DIR / "newsroom.sqlite3",
+        "CONN_MAX_AGE": 60,
     }
 if default_db["ENGINE"] == "django.db.backends.sqlite3":
     default_db.setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
@@ -226,6 +230,9 @@ SECURE_CSP = {
 }
 
 LOGIN_URL = "admin:login"
+# Messages live in the session (staff only): no signed cookie to build on
+# every public request.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # Limits: a request body of at most 5 MB (a long article with its inline
 # forms fits easily), at most 5,000 form fields.
