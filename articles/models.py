@@ -47,7 +47,7 @@ class ArticleStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
-@reversion.register(follow=["claims"])
+@reversion.register(follow=["claims", "corrections"])
 class Article(models.Model):
     Status = ArticleStatus
 
