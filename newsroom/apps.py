@@ -1,0 +1,7 @@
+"""Application configs of the project package."""
+
+from django.contrib.admin.apps import AdminConfig
+
+
+class NewsroomAdminConfig(AdminConfig):
+    default_site = "newsroom.admin_site.NewsroomAdminSite"
