@@ -25,7 +25,7 @@ from django.core.paginator import Paginator
 from django.db import IntegrityError, models
 from django.db.models import Exists, OuterRef, Subquery
 from django.db.models.functions import Cast
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -214,6 +214,7 @@ class ClaimForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        self._log_forged_rating()
         if self.place_quote:
             article = cleaned.get("article") or (
                 self.instance.article if self.instance.article_id else None
@@ -235,6 +236,22 @@ class ClaimForm(forms.ModelForm):
                     ),
                 }
         return cleaned
+
+    def _log_forged_rating(self) -> None:
+        """A rating posted by someone who has no rating field is ignored: log it."""
+        posted = [
+            name
+            for name in RATING_FIELDS
+            if self.add_prefix(name) in self.data
+            and (name not in self.fields or self.fields[name].disabled)
+        ]
+        if posted:
+            logger.warning(
+                "Permission denied: %s may not rate claim %s (posted %s ignored)",
+                self.user,
+                self.instance.pk,
+                ", ".join(posted),
+            )
 
     def _post_clean(self):
         super()._post_clean()
@@ -446,8 +463,9 @@ class ArticleAdmin(GuardedVersionAdmin):
         ),
     )
     formfield_overrides = {models.TextField: _textarea(4)}
-    # Deleted articles are not recovered through django-reversion's form: it
-    # would bring back a live pointer to a snapshot that no longer exists.
+    # Deleted articles are recovered by workflow.recover_article (a button on
+    # the recover list), not by django-reversion's form: that would bring back
+    # a live pointer to a snapshot that no longer exists.
     change_list_template = None
     object_history_template = "admin/articles/article/object_history.html"
     history_latest_first = True
@@ -573,6 +591,16 @@ class ArticleAdmin(GuardedVersionAdmin):
                 _rate_requested(request, claim_form)
 
     def _save_corrections(self, request, article, formset):
+        posted = formset.total_form_count() - formset.initial_form_count()
+        if posted > 0 and not request.user.has_perm("articles.add_correction"):
+            # The admin drops them (the inline is read-only): log the attempt.
+            logger.warning(
+                "Permission denied: %s may not add corrections to article %s "
+                "(%s posted, ignored)",
+                request.user,
+                article.pk,
+                posted,
+            )
         corrections = formset.save(commit=False)
         for correction in corrections:
             if correction._state.adding:
@@ -1040,11 +1068,65 @@ class ArticleAdmin(GuardedVersionAdmin):
             )
         return self._back_to_article(article)
 
+    def changelist_view(self, request, extra_context=None):
+        context = {
+            "can_recover": request.user.has_perm(workflow.PUBLISH_PERMISSION),
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, context)
+
     def recoverlist_view(self, request, extra_context=None):
-        raise Http404("Deleted articles are not recovered from the admin.")
+        """Deleted articles, each with a button that recovers it as a draft."""
+        if not request.user.has_perm(workflow.PUBLISH_PERMISSION):
+            raise PermissionDenied
+        deleted = Version.objects.get_deleted(Article).select_related("revision__user")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Recover deleted articles",
+            "opts": self.opts,
+            "deleted": deleted,
+            **(extra_context or {}),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(
+            request, "admin/articles/article/recover_list.html", context
+        )
 
     def recover_view(self, request, version_id, extra_context=None):
-        raise Http404("Deleted articles are not recovered from the admin.")
+        """Recover a deleted article from its last revision (POST only)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not request.user.has_perm(workflow.PUBLISH_PERMISSION):
+            raise PermissionDenied
+        version = self._version_or_404(version_id)
+        info = self.opts.app_label, self.opts.model_name
+        try:
+            article = workflow.recover_article(version, user=request.user)
+        except (PermissionDenied, ValidationError) as error:
+            self._report_refusal(request, "recovered", error)
+        except IntegrityError:
+            logger.warning(
+                "Recovery of article %s from version %s failed",
+                version.object_id,
+                version.pk,
+                exc_info=True,
+            )
+            self.message_user(
+                request,
+                "Not recovered: its revision needs something that no longer "
+                "exists or is taken. Nothing was changed.",
+                messages.ERROR,
+            )
+        else:
+            self.message_user(
+                request,
+                "Recovered as a draft, with its claims, sources and corrections; "
+                "this is recorded as a new revision. Readers do not see it until "
+                "it is published again.",
+                messages.SUCCESS,
+            )
+            return self._back_to_article(article)
+        return redirect(f"admin:{info[0]}_{info[1]}_recoverlist")
 
     def history_view(self, request, object_id, extra_context=None):
         article = self._article_or_404(request, object_id)

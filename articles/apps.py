@@ -16,6 +16,18 @@ class ArticlesConfig(AppConfig):
             post_delete.connect(
                 _public_change, sender=model, dispatch_uid=f"pub-del-{model}"
             )
+        # Deleting an article takes its live version with it: cached pages
+        # that show it must go too.
+        post_delete.connect(
+            _public_change, sender=self.get_model("Article"), dispatch_uid="pub-del-art"
+        )
+        # Search indexes are not models: fill them for published versions that
+        # a fixture (loaddata of a backup) brings back.
+        post_save.connect(
+            _index_loaded_version,
+            sender=self.get_model("PublishedVersion"),
+            dispatch_uid="index-loaded-version",
+        )
 
 
 def _public_change(sender, **kwargs):
@@ -24,3 +36,10 @@ def _public_change(sender, **kwargs):
     from .caching import bump_generation
 
     bump_generation()
+
+
+def _index_loaded_version(sender, instance, raw=False, **kwargs):
+    if raw:
+        from .search import index_version
+
+        index_version(instance)

@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 
 import reversion
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from reversion.models import Version
 
 from entities.mentions import find_mentions
-from entities.models import Entity
+from entities.models import Entity, Source
 
 from . import anchoring, caching, search
 from .models import (
@@ -53,6 +54,12 @@ WORKFLOW_FIELDS = (
     "withdrawn_note",
     "lock_version",
 )
+
+
+def denied(user, action: str, message: str) -> PermissionDenied:
+    """Log a refused state change at WARNING; return the error to raise."""
+    logger.warning("Permission denied: %s may not %s", user, action)
+    return PermissionDenied(message)
 
 
 # Fingerprints and staleness ------------------------------------------------
@@ -193,7 +200,9 @@ def process_edit(article: Article, *, old_body: str | None = None) -> EditReport
 def tag_claim(article: Article, *, user, start: int, end: int, **fields) -> Claim:
     """Tag ``article.body[start:end]`` as a claim."""
     if not user.has_perm("articles.add_claim"):
-        raise PermissionDenied("You may not tag claims.")
+        raise denied(
+            user, f"tag claims on article {article.pk}", "You may not tag claims."
+        )
     try:
         selector = anchoring.select(article.body, start, end)
     except ValueError as exc:
@@ -226,7 +235,11 @@ def tag_claim(article: Article, *, user, start: int, end: int, **fields) -> Clai
 def submit_for_review(article: Article, *, user) -> Article:
     """Send a draft to the fact-checkers."""
     if not user.has_perm("articles.change_article"):
-        raise PermissionDenied("You may not change this article.")
+        raise denied(
+            user,
+            f"submit article {article.pk} for review",
+            "You may not change this article.",
+        )
     with transaction.atomic():
         article = Article.objects.select_for_update().get(pk=article.pk)
         if article.status not in (Article.Status.DRAFT, Article.Status.WITHDRAWN):
@@ -263,13 +276,17 @@ def rate_claim(
 ) -> Claim:
     """Record a fact-checker's rating of ``claim``."""
     if not user.has_perm(RATE_PERMISSION):
-        raise PermissionDenied("Only fact-checkers may rate claims.")
+        raise denied(
+            user, f"rate claim {claim.pk}", "Only fact-checkers may rate claims."
+        )
     if rating not in Rating.values:
         raise ValidationError(f"{rating!r} is not a rating.", code="bad_rating")
     overridden = _separation_applies(claim, user)
     if overridden and not user.is_superuser:
-        raise PermissionDenied(
-            "You tagged this claim, so another fact-checker must rate it."
+        raise denied(
+            user,
+            f"rate claim {claim.pk}, which they tagged",
+            "You tagged this claim, so another fact-checker must rate it.",
         )
     with transaction.atomic(), reversion.create_revision():
         claim = Claim.objects.select_for_update().get(pk=claim.pk)
@@ -559,7 +576,11 @@ def _reader_view(fields: dict) -> tuple:
 def publish(article: Article, *, user, note: str = "") -> PublishedVersion:
     """Publish the working copy of ``article`` as its next version."""
     if not user.has_perm(PUBLISH_PERMISSION):
-        raise PermissionDenied("Only publishers may publish articles.")
+        raise denied(
+            user,
+            f"publish article {article.pk}",
+            "Only publishers may publish articles.",
+        )
     with transaction.atomic():
         article = Article.objects.select_for_update().get(pk=article.pk)
         check_gate(article)
@@ -610,7 +631,11 @@ def _latest_revision(article: Article):
 def unpublish(article: Article, *, user, note: str = "") -> Article:
     """Withdraw ``article``: its public URL answers 410 Gone."""
     if not user.has_perm(PUBLISH_PERMISSION):
-        raise PermissionDenied("Only publishers may unpublish articles.")
+        raise denied(
+            user,
+            f"unpublish article {article.pk}",
+            "Only publishers may unpublish articles.",
+        )
     with transaction.atomic():
         article = Article.objects.select_for_update().get(pk=article.pk)
         if article.live_version_id is None:
@@ -633,7 +658,11 @@ def unpublish(article: Article, *, user, note: str = "") -> Article:
 def restore_revision(article: Article, revision, *, user) -> Article:
     """Bring back the article's text, claims and citations as in ``revision``."""
     if not user.has_perm("articles.change_article"):
-        raise PermissionDenied("You may not change this article.")
+        raise denied(
+            user,
+            f"restore article {article.pk} to revision {revision.pk}",
+            "You may not change this article.",
+        )
     with transaction.atomic():
         article = Article.objects.select_for_update().get(pk=article.pk)
         versions = list(revision.version_set.all())
@@ -692,10 +721,150 @@ def restore_revision(article: Article, revision, *, user) -> Article:
     return article
 
 
+def recover_article(version: Version, *, user) -> Article:
+    """Bring back a deleted article from ``version`` (its last revision) as a draft."""
+    if not user.has_perm(PUBLISH_PERMISSION):
+        raise denied(
+            user,
+            f"recover deleted article {version.object_id}",
+            "Only publishers may recover deleted articles.",
+        )
+    if version._model is not Article:
+        raise ValidationError(
+            "That revision is not a revision of an article.", code="not_article"
+        )
+    revision = version.revision
+    with transaction.atomic():
+        pk = int(version.object_id)
+        if Article.objects.filter(pk=pk).exists():
+            raise ValidationError(
+                "That article was not deleted: restore one of its revisions from "
+                "its history instead.",
+                code="not_deleted",
+            )
+        restored = version._object_version
+        article = restored.object
+        if Article.objects.filter(slug=article.slug).exists():
+            raise ValidationError(
+                f"Another article now has the address “{article.slug}”: change "
+                "that article's slug first.",
+                code="slug_taken",
+            )
+        versions = list(revision.version_set.all())
+        claims = [
+            v._object_version.object
+            for v in versions
+            if v._model is Claim and v._object_version.object.article_id == pk
+        ]
+        claim_ids = {c.pk for c in claims}
+        citations = [
+            v._object_version.object
+            for v in versions
+            if v._model is Citation and v._object_version.object.claim_id in claim_ids
+        ]
+        corrections = _last_saved_corrections(pk)
+        _check_references(claims, citations)
+        users = set(
+            get_user_model()
+            .objects.filter(
+                pk__in={c.tagged_by_id for c in claims}
+                | {c.checked_by_id for c in claims}
+                | {int(a) for a in (restored.m2m_data or {}).get("authors", [])}
+            )
+            .values_list("pk", flat=True)
+        )
+        # The published versions went with the article: it comes back as a
+        # draft that readers cannot see until it is published again.
+        created_at = article.created_at
+        claim_created = {c.pk: c.created_at for c in claims}
+        article.status = Article.Status.DRAFT
+        article.live_version = None
+        article.first_published_at = article.last_published_at = None
+        article.publish_at = None
+        article.withdrawn_note = ""
+        article.lock_version += 1
+        with reversion.create_revision():
+            article.save(force_insert=True)
+            article.authors.set(
+                int(a)
+                for a in (restored.m2m_data or {}).get("authors", [])
+                if int(a) in users
+            )
+            for claim in claims:
+                # Whoever tagged or checked it may have left since.
+                if claim.tagged_by_id not in users:
+                    claim.tagged_by_id = None
+                if claim.checked_by_id not in users:
+                    claim.checked_by_id = None
+                claim.save(force_insert=True)
+            for citation in citations:
+                citation.save(force_insert=True)
+            for correction in corrections:
+                correction.save(force_insert=True)
+            # An insert stamps "created" now; keep when they were first made.
+            Article.objects.filter(pk=pk).update(created_at=created_at)
+            for claim in claims:
+                Claim.objects.filter(pk=claim.pk).update(
+                    created_at=claim_created[claim.pk]
+                )
+            article = Article.objects.get(pk=pk)
+            process_edit(article)
+            reversion.add_to_revision(article)
+            reversion.set_user(user)
+            when = timezone.localtime(revision.date_created)
+            reversion.set_comment(
+                f"Recovered the deleted article as a draft, from its revision of "
+                f"{when:%Y-%m-%d %H:%M} (#{revision.pk})"
+            )
+    logger.info(
+        "Deleted article %s recovered from revision %s by %s", pk, revision.pk, user
+    )
+    return article
+
+
+def _last_saved_corrections(article_id: int) -> list[Correction]:
+    """The article's corrections as last saved: they are kept forever."""
+    revisions = Version.objects.get_for_object_reference(Article, article_id).values(
+        "revision_id"
+    )
+    latest = {}
+    for version in (
+        Version.objects.get_for_model(Correction)
+        .filter(revision_id__in=revisions)
+        .order_by("pk")
+    ):
+        correction = version._object_version.object
+        if correction.article_id == article_id:
+            latest[correction.pk] = correction
+    return list(latest.values())
+
+
+def _check_references(claims: list[Claim], citations: list[Citation]) -> None:
+    """Refuse a recovery whose claimants or sources were deleted since."""
+    missing = []
+    claimants = {c.claimant_id for c in claims} - {None}
+    found = set(Entity.objects.filter(pk__in=claimants).values_list("pk", flat=True))
+    missing += [f"entity #{pk}" for pk in sorted(claimants - found)]
+    sources = {c.source_id for c in citations}
+    found = set(Source.objects.filter(pk__in=sources).values_list("pk", flat=True))
+    missing += [f"source #{pk}" for pk in sorted(sources - found)]
+    if missing:
+        raise ValidationError(
+            "Its claims name records that were deleted since ("
+            + ", ".join(missing)
+            + "): recover them from their own admin pages first.",
+            code="missing_references",
+        )
+
+
 def add_correction(article: Article, *, user, kind: str, text: str) -> Correction:
     """Add a correction, clarification or update to ``article``."""
     if not user.has_perm("articles.add_correction"):
-        raise PermissionDenied("Only publishers may add corrections.")
+        raise denied(
+            user,
+            f"add a correction to article {article.pk}",
+            "Only publishers may add corrections.",
+        )
     correction = Correction(article=article, kind=kind, text=text)
     correction.full_clean()
     with transaction.atomic(), reversion.create_revision():
