@@ -24,21 +24,18 @@ from articles import workflow
 from articles.models import Citation
 from entities.models import Entity, Source
 from tests.factories import ArticleFactory, UserFactory
-from tests.xss_payloads import PAYLOADS, TEXTAREA, URL_FIELD_PAYLOADS
 
 from .support import login, messages, select_with_keyboard, tag_selected_claim
 
 pytestmark = pytest.mark.browser
 
 WORD = "Xsspayload"  # a word every record carries, to search and recognise it
-# The admin's textarea break-out, tagged as a claim in the tagging view.
-TEXTAREA_PAYLOAD = next(p.text for p in PAYLOADS if p.context == TEXTAREA)
 
 
-def payload(limit: int, lead: str, *, shift: int = 0) -> str:
-    """``lead`` and as many payloads as fit in ``limit`` characters."""
+def payload(payloads, limit: int, lead: str, *, shift: int = 0) -> str:
+    """``lead`` and as many ``payloads`` as fit in ``limit`` characters."""
     text = lead
-    for item in PAYLOADS[shift:] + PAYLOADS[:shift]:
+    for item in payloads[shift:] + payloads[:shift]:
         if len(text) + 1 + len(item.text) <= limit:
             text += " " + item.text
     return text
@@ -74,10 +71,14 @@ INJECTED_JS = """() => {
 @pytest.fixture
 def payload_article(roles):
     """A published article with payloads everywhere, and a working-copy edit."""
+    from tests.xss_payloads import PAYLOADS, TEXTAREA, URL_FIELD_PAYLOADS
+
+    # The admin's textarea break-out, tagged as a claim in the tagging view.
+    textarea_payload = next(p.text for p in PAYLOADS if p.context == TEXTAREA)
     fields = iter(range(0, 10_000, 11))  # each field starts at other payloads
 
     def fill(limit, lead=WORD):
-        return payload(limit, lead, shift=next(fields) % len(PAYLOADS))
+        return payload(PAYLOADS, limit, lead, shift=next(fields) % len(PAYLOADS))
 
     reporter = UserFactory(
         username="reporter", first_name=fill(150, "Rep"), groups=["Reporters"]
@@ -87,7 +88,7 @@ def payload_article(roles):
         username="publisher", first_name=fill(150, "Pub"), groups=["Publishers"]
     )
     # Every payload in the body, one paragraph each, the textarea one first.
-    paragraphs = [f"{WORD} opens the story: {TEXTAREA_PAYLOAD}"]
+    paragraphs = [f"{WORD} opens the story: {textarea_payload}"]
     paragraphs += [f"{WORD} {item.number}: {item.text}" for item in PAYLOADS]
     body = "\n\n".join(paragraphs)
     article = ArticleFactory(
@@ -151,7 +152,14 @@ def payload_article(roles):
         reversion.set_comment(fill(500, "Comment"))
     workflow.process_edit(article, old_body=body)
     UserFactory(username="editor", is_superuser=True)
-    return {"article": article, "claims": claims, "entity": claimant, "source": source}
+    return {
+        "article": article,
+        "claims": claims,
+        "entity": claimant,
+        "source": source,
+        "textarea_payload": textarea_payload,
+        "first_payload": PAYLOADS[0].text,
+    }
 
 
 def test_payloads_run_nowhere_on_public_and_admin_pages(payload_article, new_page):
@@ -174,7 +182,7 @@ def test_payloads_run_nowhere_on_public_and_admin_pages(payload_article, new_pag
         assert response.status == status, url
         injected.extend(f"{url}: {what}" for what in page.evaluate(INJECTED_JS))
 
-    evil = quote(PAYLOADS[0].text)
+    evil = quote(payload_article["first_payload"])
     public = [
         "/",
         article.get_absolute_url(),
@@ -228,9 +236,10 @@ def test_payloads_run_nowhere_on_public_and_admin_pages(payload_article, new_pag
     # the selection is echoed on the page and the claim in the message.
     page.goto(f"{admin}/{article.pk}/change/")
     body = page.locator("#id_body")
-    start = body.input_value().index(TEXTAREA_PAYLOAD)
-    select_with_keyboard(page, body, start, start + len(TEXTAREA_PAYLOAD))
-    tag_selected_claim(page, TEXTAREA_PAYLOAD)
+    words = payload_article["textarea_payload"]
+    start = body.input_value().index(words)
+    select_with_keyboard(page, body, start, start + len(words))
+    tag_selected_claim(page, words)
     expect(messages(page)).to_contain_text("</textarea><img src=x")
     injected.extend(page.evaluate(INJECTED_JS))
 
