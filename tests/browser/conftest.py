@@ -12,6 +12,8 @@ from pytest_django.live_server_helper import LiveServer
 
 from .support import CHROMIUM, DESKTOP, LAUNCH_ARGS, PASSWORD
 
+TIMEOUT_MS = 15_000
+
 
 def _in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
@@ -29,8 +31,10 @@ def browser():
                 pytrace=False,
             )
         pytest.skip(f"{message}; install it with: apt-get install -y chromium")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # Generous waits: CI machines are busy; a passing test does not wait.
+    expect.set_options(timeout=TIMEOUT_MS)
     with pytest.MonkeyPatch.context() as patch:
         # Playwright's synchronous API keeps an event loop in the test's
         # thread, and Django then refuses the tests' own (synchronous) ORM
@@ -42,6 +46,7 @@ def browser():
             )
             yield chromium
             chromium.close()
+    expect.set_options(timeout=5_000)  # Playwright's default, for other suites
 
 
 @pytest.fixture(scope="package")
@@ -76,7 +81,7 @@ def new_page(browser, live_server):
         context = browser.new_context(
             base_url=live_server.url, viewport=viewport, **options
         )
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
         page = context.new_page()
         page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
