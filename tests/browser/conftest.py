@@ -12,7 +12,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from .support import CHROMIUM, DESKTOP, LAUNCH_ARGS, PASSWORD
 
-TIMEOUT_MS = 15_000
+TIMEOUT_MS = 60_000
 
 
 def _in_ci() -> bool:
