@@ -12,6 +12,7 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -62,6 +63,9 @@ def as_draft(doc: dict) -> dict:
 
 def flush_and_recreate_users(usernames) -> None:
     """Empty the database as ``manage.py flush`` does; bring back the staff."""
+    # PostgreSQL refuses to TRUNCATE tables with deferred foreign-key checks
+    # pending in this (test) transaction: run those checks first.
+    connection.check_constraints()
     call_command("flush", interactive=False, verbosity=0)
     ContentType.objects.clear_cache()
     setup_roles()

@@ -100,9 +100,7 @@ def test_publisher_recovers_a_deleted_article_as_a_draft(people, deleted):
     assert {"article", "claim", "citation"} <= models
 
 
-def test_recovered_article_is_not_public_until_published_again(
-    client, people, deleted
-):
+def test_recovered_article_is_not_public_until_published_again(client, people, deleted):
     article = workflow.recover_article(deleted["version"], user=people["publisher"])
     assert client.get(article.get_absolute_url()).status_code == 404
     version = workflow.publish(article, user=people["publisher"])
@@ -194,7 +192,9 @@ def test_recover_is_post_only_and_for_publishers(client, people, deleted):
     assert not Article.objects.exists()
     for who in ("reporter", "checker"):
         client.force_login(people[who])
-        assert client.get(reverse("admin:articles_article_recoverlist")).status_code == 403
+        assert (
+            client.get(reverse("admin:articles_article_recoverlist")).status_code == 403
+        )
         assert client.post(url).status_code == 403
         changelist = client.get(reverse("admin:articles_article_changelist"))
         assert b"Recover deleted articles" not in changelist.content
