@@ -71,7 +71,9 @@ def test_claims_are_tagged_and_opened_with_the_keyboard_alone(roles, new_page):
     )
     page = new_page()
     page.goto("/admin/login/")
-    page.keyboard.type("kim")  # the username box has the focus
+    # The username box takes the focus once the page has loaded.
+    expect(page.locator("#id_username")).to_be_focused()
+    page.keyboard.type("kim")
     page.keyboard.press("Tab")
     page.keyboard.type("correct horse battery")
     page.keyboard.press("Enter")

@@ -217,11 +217,15 @@ def test_payloads_run_nowhere_on_public_and_admin_pages(payload_article, new_pag
         entity.get_absolute_url(),
         source.get_absolute_url(),
         f"/search/?q={WORD}",
-        f"/search/?q={evil}",
     ]
     for url in public:
         visit(url)
         expect(page.locator("body")).to_contain_text(WORD)
+    # A query that is itself a payload is echoed as text. (Whether it also
+    # finds the article depends on the database's parser: PostgreSQL's drops
+    # tags from the search vector.)
+    visit(f"/search/?q={evil}")
+    expect(page.locator("main")).to_contain_text(PAYLOADS[0])
     visit(f"/articles/{evil}/", status=404)
     visit(f"/no-such-page/{evil}", status=404)
     # The reader opens a claim: nothing fires either.
