@@ -27,16 +27,25 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.db.models.functions import Cast
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.http import urlencode
+from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 from reversion.models import Version
 
-from entities.admin import GuardedVersionAdmin, related_count
+from entities.admin import (
+    GuardedVersionAdmin,
+    PreloadedAutocompleteSelect,
+    related_count,
+)
+from entities.mentions import suggest_entities
+from entities.models import Entity, split_lines
 
-from . import anchoring, compare, previews, workflow
+from . import anchoring, compare, previews, tagging, workflow
 from .models import (
     Article,
     Citation,
@@ -101,6 +110,9 @@ class ArticleForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["seen_lock_version"].initial = self.instance.lock_version
+        if "body" in self.fields:
+            # Room for a long article: the body is what editors work in.
+            self.fields["body"].widget.attrs.update(rows=24)
         self.locked = None
 
     def clean(self):
@@ -148,18 +160,14 @@ def _place_quote(form, body: str) -> None:
         return
     if claim.pk is not None and "quote" not in form.changed_data:
         return
-    found = anchoring.anchor(
-        body,
-        anchoring.Selector(typed, "", "", claim.start, claim.start + len(typed)),
-    )
-    if found.state != "anchored" or found.selector.quote != typed:
+    selector = anchoring.locate(body, typed, near=claim.start)
+    if selector is None:
         form.add_error(
             "quote",
             "These words are not in the article's text. Copy them exactly from "
             "the body (punctuation and line breaks too), or save the body first.",
         )
         return
-    selector = found.selector
     claim.quote, claim.prefix, claim.suffix = (
         selector.quote,
         selector.prefix,
@@ -167,6 +175,8 @@ def _place_quote(form, body: str) -> None:
     )
     claim.start, claim.end = selector.start, selector.end
     claim.anchor = Claim.Anchor.ANCHORED
+    # Placed on the text being saved: re-anchoring after the save leaves it.
+    claim.placed_on_body = body
 
 
 class ClaimForm(forms.ModelForm):
@@ -186,6 +196,11 @@ class ClaimForm(forms.ModelForm):
         claim = self.instance
         if claim.pk is None and claim.tagged_by_id is None and self.user is not None:
             claim.tagged_by = self.user
+        claimant = self.fields.get("claimant")
+        if claimant is not None and Claim.claimant.is_cached(claim) and claim.claimant:
+            # Shown from the claimant already loaded: no query per claim.
+            widget = getattr(claimant.widget, "widget", claimant.widget)
+            widget.preloaded = (claim.claimant,)
         self.stored_rating = {name: getattr(claim, name) for name in RATING_FIELDS}
         self.requested_rating = None
         present = [name for name in RATING_FIELDS if name in self.fields]
@@ -261,6 +276,36 @@ class ClaimForm(forms.ModelForm):
 
 
 class ClaimInlineFormSet(forms.BaseInlineFormSet):
+    """
+    The article's claims, a page at a time: an article with hundreds of claims
+    would otherwise render thousands of fields (seconds per page load). A save
+    changes the claims of the page the editor had open, and only those.
+    """
+
+    per_page = 25
+    page_number = None  # the ?claims= page, set by ClaimInline.get_formset
+
+    def get_queryset(self):
+        if not hasattr(self, "page"):
+            claims = super().get_queryset()
+            self.page = Paginator(claims, self.per_page).get_page(self.page_number)
+            # A posted form holds exactly the claims that were shown, wherever
+            # they sort now.
+            self._page_claims = (
+                claims.filter(pk__in=self._posted_ids())
+                if self.is_bound
+                else self.page.object_list
+            )
+        return self._page_claims
+
+    def _posted_ids(self) -> list[int]:
+        pk = self.model._meta.pk.name
+        posted = (
+            self.data.get(f"{self.add_prefix(i)}-{pk}", "")
+            for i in range(self.initial_form_count())
+        )
+        return [int(value) for value in posted if str(value).isdigit()]
+
     def clean(self):
         super().clean()
         body = self.instance.body or ""
@@ -287,10 +332,13 @@ def _check_status(claim: Claim) -> str:
             '<strong class="newsroom-flag newsroom-flag--error">{}</strong>',
             "Not in the text: re-tag or delete",
         )
-    if workflow.is_stale(claim):
+    reasons = workflow.stale_reasons(claim, list(claim.citations.all()))
+    if reasons:
         return format_html(
-            '<strong class="newsroom-flag newsroom-flag--warning">{}</strong>',
+            '<strong class="newsroom-flag newsroom-flag--warning">{}</strong>'
+            '<br><span class="newsroom-muted">{}</span>',
             "Stale: re-check needed",
+            "What changed: " + "; ".join(reasons) + ".",
         )
     if not claim.is_rated:
         return format_html(
@@ -324,6 +372,7 @@ class ClaimInline(admin.TabularInline):
     show_change_link = True
     extra = 0
     verbose_name_plural = "claims (open a claim to edit its sources)"
+    template = "admin/articles/article/claim_inline.html"
     formfield_overrides = {models.TextField: _textarea(2)}
 
     def get_queryset(self, request):
@@ -342,7 +391,19 @@ class ClaimInline(admin.TabularInline):
 
     def get_formset(self, request, obj=None, **kwargs):
         kwargs["form"] = type("ClaimForm", (self.form,), {"user": request.user})
+        kwargs["formset"] = type(
+            "ClaimInlineFormSet",
+            (self.formset,),
+            {"page_number": request.GET.get("claims")},
+        )
         return super().get_formset(request, obj, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "claimant":
+            kwargs["widget"] = PreloadedAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description="check")
     def check_status(self, obj):
@@ -435,6 +496,7 @@ class ArticleAdmin(GuardedVersionAdmin):
     prepopulated_fields = {"slug": ("title",)}
     filter_horizontal = ("authors",)
     readonly_fields = (
+        "claims_in_text",
         "status",
         "live_version_link",
         "first_published_at",
@@ -443,7 +505,19 @@ class ArticleAdmin(GuardedVersionAdmin):
         "updated_at",
     )
     fieldsets = (
-        (None, {"fields": ("title", "slug", "dek", "body", "seen_lock_version")}),
+        (
+            None,
+            {
+                "fields": (
+                    "title",
+                    "slug",
+                    "dek",
+                    "body",
+                    "claims_in_text",
+                    "seen_lock_version",
+                )
+            },
+        ),
         ("Credits", {"fields": ("byline", "authors")}),
         (
             "Publishing",
@@ -477,12 +551,13 @@ class ArticleAdmin(GuardedVersionAdmin):
     # Queries
 
     def get_queryset(self, request):
+        # Filtered and ordered along reversion's unique index (db, content
+        # type, object id, revision): one index probe per row, where ordering
+        # by the version's pk made SQLite walk every article version.
         latest_user = (
-            Version.objects.filter(
-                content_type=ContentType.objects.get_for_model(Article),
-                object_id=Cast(OuterRef("pk"), models.CharField()),
-            )
-            .order_by("-pk")
+            Version.objects.get_for_model(Article)
+            .filter(object_id=Cast(OuterRef("pk"), models.CharField()))
+            .order_by("-revision_id")
             .values("revision__user__username")[:1]
         )
         return (
@@ -538,6 +613,27 @@ class ArticleAdmin(GuardedVersionAdmin):
     def last_editor(self, obj):
         return obj.last_editor_name or "—"
 
+    @admin.display(description="claims in the text")
+    def claims_in_text(self, obj):
+        """The saved body with its claims marked, where claims are tagged."""
+        if obj is None or obj.pk is None:
+            return "Save the article, then tag its claims in its text here."
+        claims = obj.claims.select_related("claimant").prefetch_related("citations")
+        for claim in claims:
+            claim.article = obj  # no query per claim for its body
+        shown, lost = tagging.marked_claims(
+            claims,
+            lambda claim: reverse("admin:articles_claim_change", args=[claim.pk]),
+        )
+        return render_to_string(
+            "admin/articles/article/claims_in_text.html",
+            {
+                "text": tagging.render_text(obj.body, shown),
+                "lost": lost,
+                "legend": tagging.legend(),
+            },
+        )
+
     @admin.display(description="live version")
     def live_version_link(self, obj):
         if obj.pk is None or obj.live_version_id is None:
@@ -570,7 +666,7 @@ class ArticleAdmin(GuardedVersionAdmin):
         elif formset.model is Mention:
             mentions = formset.save(commit=False)
             for mention in formset.deleted_objects:
-                mention.delete()
+                self._remove_mention(request, mention)
             for mention in mentions:
                 if mention._state.adding:
                     mention.origin = Mention.Origin.MANUAL
@@ -578,14 +674,33 @@ class ArticleAdmin(GuardedVersionAdmin):
         else:
             super().save_formset(request, form, formset, change)
 
+    def _remove_mention(self, request, mention):
+        """Unlink an entity; one named in the text is suppressed, not deleted."""
+        if not mention.count:
+            mention.delete()
+            return
+        # Deleted, it would be found in the text again on this very save.
+        mention.suppressed = True
+        mention.save(update_fields=["suppressed"])
+        self.message_user(
+            request,
+            f"{mention.entity} is named in the text, so its link is suppressed "
+            "rather than deleted: it stays off on later saves. Untick "
+            "“suppressed” to link it again.",
+            messages.INFO,
+        )
+
     def _save_claims(self, request, formset):
         claims = formset.save(commit=False)
         for claim in formset.deleted_objects:
             claim.delete()
+        placed = formset.instance.__dict__.setdefault("placed_claims", set())
         for claim in claims:
             if claim._state.adding and claim.tagged_by_id is None:
                 claim.tagged_by = request.user
             claim.save()
+            if getattr(claim, "placed_on_body", None) == formset.instance.body:
+                placed.add(claim.pk)
         for claim_form in formset.forms:
             if claim_form not in formset.deleted_forms:
                 _rate_requested(request, claim_form)
@@ -616,7 +731,9 @@ class ArticleAdmin(GuardedVersionAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         report = workflow.process_edit(
-            form.instance, old_body=getattr(form, "old_body", None)
+            form.instance,
+            old_body=getattr(form, "old_body", None),
+            placed=form.instance.__dict__.pop("placed_claims", ()),
         )
         lines = report.messages()
         if report.moved:
@@ -657,6 +774,7 @@ class ArticleAdmin(GuardedVersionAdmin):
             "can_publish": can_publish,
             "can_unpublish": can_publish and article.is_live,
             "can_tag": can_change and user.has_perm("articles.add_claim"),
+            "suggestions": self._suggested_entities(request, article),
             "previews": [
                 {
                     "link": link,
@@ -678,6 +796,28 @@ class ArticleAdmin(GuardedVersionAdmin):
                 f"{urls['compare']}?from=live&to=current" if article.is_live else None
             ),
         }
+
+    def _suggested_entities(self, request, article: Article) -> list[dict]:
+        """Recurring capitalised names no entity has, with a link to add one."""
+        names = []
+        for name, aliases in Entity.objects.values_list("name", "aliases"):
+            names.append(name)
+            names.extend(split_lines(aliases))
+        found = suggest_entities(f"{article.title}\n\n{article.body}", names)
+        can_add = request.user.has_perm("entities.add_entity")
+        add_url = reverse("admin:entities_entity_add")
+        return [
+            {
+                "name": name,
+                "count": count,
+                "add_url": (
+                    f"{add_url}?{urlencode({'name': name, 'slug': slugify(name)})}"
+                    if can_add
+                    else None
+                ),
+            }
+            for name, count in found
+        ]
 
     def response_change(self, request, obj):
         response = super().response_change(request, obj)
@@ -1254,6 +1394,9 @@ class ClaimAdmin(ArticleRevisionMixin, GuardedVersionAdmin):
     )
     list_filter = ("rating", "anchor", "kind")
     list_select_related = ("article", "claimant", "checked_by")
+    # Newest first, along the primary key: the model's order (place in the
+    # text) means nothing across articles and sorted every claim on each page.
+    ordering = ("-pk",)
     search_fields = ("quote", "statement", "article__title", "claimant__name")
     autocomplete_fields = ("article", "claimant")
     fieldsets = (

@@ -55,7 +55,8 @@ class Article(models.Model):
     slug = models.SlugField(
         max_length=200,
         unique=True,
-        help_text="The last part of the article's address: /articles/<slug>/.",
+        help_text="The last part of the article's address, after /articles/. "
+        "Lower-case letters, digits and hyphens.",
     )
     dek = models.TextField(
         "standfirst",
@@ -227,6 +228,13 @@ class Claim(models.Model):
         blank=True,
         editable=False,
         help_text="Fingerprint of the quote and citations when the claim was rated.",
+    )
+    checked_snapshot = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="The quote and citations as the fact-checker checked them, to "
+        "say what changed since.",
     )
     separation_overridden = models.BooleanField(
         default=False,

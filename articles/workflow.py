@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from reversion.models import Version
 
-from entities.mentions import find_mentions
+from entities.mentions import entity_index, find_mentions
 from entities.models import Entity, Source
 
 from . import anchoring, caching, search
@@ -87,6 +87,62 @@ def is_stale(claim: Claim) -> bool:
     return claim.checked_fingerprint != claim_fingerprint(claim)
 
 
+def check_snapshot(claim: Claim, citations=None) -> dict:
+    """What a fact-checker checks, in words: kept to say what changed since."""
+    if citations is None:
+        citations = claim.citations.select_related("source")
+    return {
+        "quote": claim.quote,
+        "citations": [
+            {
+                "source": c.source_id,
+                "title": c.source.title,
+                "relation": c.relation,
+                "excerpt": c.excerpt.strip(),
+                "locator": c.locator.strip(),
+            }
+            for c in citations
+        ],
+    }
+
+
+def stale_reasons(claim: Claim, citations=None) -> list[str]:
+    """What changed since the claim was rated; empty when the rating holds."""
+    if not claim.is_rated:
+        return []
+    if citations is None:
+        citations = list(claim.citations.all())
+    if claim.checked_fingerprint == claim_fingerprint(claim, citations):
+        return []
+    # Stale: worth the sources' titles.
+    citations = list(claim.citations.select_related("source"))
+    checked = claim.checked_snapshot or {}
+    if "quote" not in checked:
+        return ["its quote or its sources changed after the check"]
+    reasons = []
+    if checked["quote"] != claim.quote:
+        reasons.append(f"the quote changed from “{_short(checked['quote'])}”")
+    now = check_snapshot(claim, citations)["citations"]
+
+    def key(c):
+        return (c["source"], c["relation"])
+
+    before = {key(c): c for c in checked.get("citations", [])}
+    after = {key(c): c for c in now}
+    for k, cited in after.items():
+        if k not in before:
+            reasons.append(f"a source was added: {cited['title']}")
+        elif (before[k]["excerpt"], before[k]["locator"]) != (
+            cited["excerpt"],
+            cited["locator"],
+        ):
+            reasons.append(f"the excerpt or place cited in {cited['title']} changed")
+    for k, cited in before.items():
+        if k not in after:
+            reasons.append(f"a source was removed: {cited['title']}")
+    return reasons or ["its sources changed after the check"]
+
+
 # Editing ---------------------------------------------------------------------
 
 
@@ -97,19 +153,29 @@ class EditReport:
     moved: list[Claim] = field(default_factory=list)
     changed: list[Claim] = field(default_factory=list)
     orphaned: list[Claim] = field(default_factory=list)
-    anchored: int = 0
+    found: list[Claim] = field(default_factory=list)
+    anchored: int = 0  # found where they were
+    updated: int = 0  # claims written (offsets, context or state)
+
+    @property
+    def touched(self) -> bool:
+        """Whether any claim moved, changed, was lost or was found again."""
+        return bool(self.moved or self.changed or self.orphaned or self.found)
 
     def messages(self) -> list[str]:
+        """What the editor is told, the moved claims first (information only)."""
         lines = []
         if self.moved:
             lines.append(
-                f"{len(self.moved)} claim(s) moved with the text; their ratings "
-                "still hold."
+                f"{_count(len(self.moved), 'claim')} moved with the text, "
+                f"unchanged (ratings still hold): {_quotes(self.moved)}."
             )
+        for claim in self.found:
+            lines.append(f"Claim {claim} is in the text again.")
         for claim in self.changed:
             lines.append(
-                f"Claim {claim} changed with the text: its quote was updated and "
-                "its rating needs a re-check."
+                f"Claim {claim} changed with the text: its quote was updated"
+                + (" and its rating needs a re-check." if claim.is_rated else ".")
             )
         for claim in self.orphaned:
             lines.append(
@@ -119,14 +185,49 @@ class EditReport:
         return lines
 
 
-def reanchor_claims(article: Article, *, old_body: str | None = None) -> EditReport:
-    """Find every claim of ``article`` again in its current body."""
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _quotes(claims, shown: int = 5) -> str:
+    listed = ", ".join(str(claim) for claim in claims[:shown])
+    if len(claims) > shown:
+        listed += f" and {len(claims) - shown} more"
+    return listed
+
+
+def _selector(claim: Claim) -> anchoring.Selector:
+    return anchoring.Selector(
+        claim.quote, claim.prefix, claim.suffix, claim.start, claim.end
+    )
+
+
+def reanchor_claims(
+    article: Article, *, old_body: str | None = None, placed=()
+) -> EditReport:
+    """
+    Find every claim of ``article`` again in its current body.
+
+    ``old_body`` is the body the claims were anchored in, when known (an
+    editor's save); without it the claims are searched for (after bulk
+    edits). ``placed`` holds the ids of claims whose selectors were just set
+    on the current body (tagged or re-quoted in the same save).
+    """
     report = EditReport()
-    for claim in article.claims.all():
-        old = anchoring.Selector(
-            claim.quote, claim.prefix, claim.suffix, claim.start, claim.end
-        )
-        result = anchoring.anchor(article.body, old, old_body=old_body)
+    body = article.body
+    text_map = None
+    if old_body is not None and old_body != body:
+        # One diff for all the claims.
+        text_map = anchoring.TextMap(old_body, body)
+    placed = set(placed)
+    # Citations prefetched: a revision being recorded follows each saved
+    # claim to its citations, which would be a query per claim.
+    for claim in article.claims.prefetch_related("citations"):
+        old = _selector(claim)
+        if claim.pk in placed:
+            result = anchoring.anchor(body, old, old_body=body)
+        else:
+            result = anchoring.anchor(body, old, old_body=old_body, text_map=text_map)
         updates = {}
         if result.state == "orphaned":
             if claim.anchor != Claim.Anchor.ORPHANED:
@@ -150,6 +251,8 @@ def reanchor_claims(article: Article, *, old_body: str | None = None) -> EditRep
             updates = {k: v for k, v in new.items() if getattr(claim, k) != v}
             if result.state == "changed":
                 report.changed.append(claim)
+            elif claim.anchor == Claim.Anchor.ORPHANED:
+                report.found.append(claim)
             elif (claim.start, claim.end) != (selector.start, selector.end):
                 report.moved.append(claim)
             else:
@@ -158,13 +261,14 @@ def reanchor_claims(article: Article, *, old_body: str | None = None) -> EditRep
             for name, value in updates.items():
                 setattr(claim, name, value)
             claim.save(update_fields=list(updates))
+            report.updated += 1
     return report
 
 
 def refresh_mentions(article: Article) -> None:
     """Link the entities named in the article's title and body."""
     text = f"{article.title}\n\n{article.body}"
-    found = {f.entity_id: f for f in find_mentions(text, Entity.objects.all())}
+    found = {f.entity_id: f for f in find_mentions(text, entity_index())}
     existing = {m.entity_id: m for m in article.mentions.all()}
     for entity_id, mention in existing.items():
         hit = found.get(entity_id)
@@ -190,9 +294,11 @@ def refresh_mentions(article: Article) -> None:
     )
 
 
-def process_edit(article: Article, *, old_body: str | None = None) -> EditReport:
+def process_edit(
+    article: Article, *, old_body: str | None = None, placed=()
+) -> EditReport:
     """After the article was saved: re-anchor its claims, refresh its mentions."""
-    report = reanchor_claims(article, old_body=old_body)
+    report = reanchor_claims(article, old_body=old_body, placed=placed)
     refresh_mentions(article)
     return report
 
@@ -295,7 +401,9 @@ def rate_claim(
             claim.rating_explanation = explanation
         claim.checked_by = user
         claim.checked_at = timezone.now()
-        claim.checked_fingerprint = claim_fingerprint(claim)
+        citations = list(claim.citations.select_related("source"))
+        claim.checked_fingerprint = claim_fingerprint(claim, citations)
+        claim.checked_snapshot = check_snapshot(claim, citations)
         claim.separation_overridden = overridden
         if claim.anchor == Claim.Anchor.CHANGED:
             claim.anchor = Claim.Anchor.ANCHORED
@@ -356,12 +464,12 @@ def gate_blockers(article: Article) -> list[Blocker]:
             )
         if not claim.is_rated:
             blockers.append(Blocker("unrated", f"Claim {claim} is not rated yet."))
-        elif claim.checked_fingerprint != claim_fingerprint(claim, citations):
+        elif reasons := stale_reasons(claim, citations):
             blockers.append(
                 Blocker(
                     "stale",
-                    f"Claim {claim} changed after it was rated (its text or "
-                    "sources): it needs a re-check.",
+                    f"Claim {claim} changed after it was rated ({'; '.join(reasons)}): "
+                    "it needs a re-check.",
                 )
             )
         if claim.rating in RATINGS_NEEDING_CITATIONS and not citations:

@@ -89,3 +89,148 @@ def entity_index() -> MentionIndex:
     if _cached_index is None or _cached_index[0] != stamp:
         _cached_index = (stamp, MentionIndex.build(Entity.objects.all()))
     return _cached_index[1]
+
+
+# Suggesting new entities ---------------------------------------------------------
+
+# Words capitalised in running text that do not name an entity by themselves.
+GENERIC_WORDS = frozenset(
+    {
+        "i",
+        "ai",
+        "ceo",
+        "cfo",
+        "coo",
+        "cto",
+        "chairman",
+        "president",
+        "minister",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "st",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    }
+)
+# Small words that may sit inside a name ("Bank of America").
+NAME_LINKS = frozenset({"of", "de", "du", "van", "von", "der", "la", "le", "del"})
+_WORD = re.compile(r"\w+")
+# What may stand between a sentence's end and its first word.
+_OPENERS = " \t\u00a0“‘\"'([*_#>-"
+
+
+def _is_name_word(word: str) -> bool:
+    """Capitalised ("Azure"), or a capital inside ("iPhone"); not a number."""
+    return word[0].isupper() or (
+        word[0].isalpha() and any(c.isupper() for c in word[1:])
+    )
+
+
+def _starts_sentence(text: str, position: int) -> bool:
+    before = text[:position].rstrip(" \t\u00a0")
+    if before and before[-1] in "“‘\"'(":
+        return True  # a quotation starts a sentence of its own
+    before = before.rstrip(_OPENERS)
+    return not before or before[-1] in ".!?:…\n"
+
+
+def _runs(text: str):
+    """Runs of capitalised words: (words, starts a sentence, position)."""
+    run, start, sentence_start, end = [], 0, False, -1
+    for match in _WORD.finditer(text):
+        word = match.group()
+        joined = run and text[end : match.start()] in (" ", "\u00a0")
+        if joined and (_is_name_word(word) or word in NAME_LINKS):
+            run.append(word)
+            end = match.end()
+            continue
+        if run:
+            yield run, sentence_start, start
+        run = []
+        if _is_name_word(word):
+            run, start, end = [word], match.start(), match.end()
+            sentence_start = _starts_sentence(text, match.start())
+    if run:
+        yield run, sentence_start, start
+
+
+def _split_known(words: list[str], known: set) -> list[list[str]]:
+    """The parts of a run that are not known names (longest names first)."""
+    lowered = [w.lower() for w in words]
+    longest = max((len(k) for k in known), default=0)
+    parts, current, i = [], [], 0
+    while i < len(words):
+        for size in range(min(longest, len(words) - i), 0, -1):
+            if tuple(lowered[i : i + size]) in known:
+                parts.append(current)
+                current, i = [], i + size
+                break
+        else:
+            current.append(words[i])
+            i += 1
+    parts.append(current)
+    return parts
+
+
+def _tidy(words: list[str]) -> list[str]:
+    """Drop links and generic words from a name's ends ("CEO Sam Altman")."""
+    while words and (words[0].lower() in NAME_LINKS | GENERIC_WORDS):
+        words = words[1:]
+    while words and (words[-1].lower() in NAME_LINKS | GENERIC_WORDS):
+        words = words[:-1]
+    return words
+
+
+def suggest_entities(
+    text: str, known_names, *, min_count: int = 2, limit: int = 10
+) -> list[tuple[str, int]]:
+    """
+    Capitalised names in ``text`` that no known entity has, and that recur.
+
+    Returns ``(name, count)`` pairs, the most frequent first. A capitalised
+    word that only ever starts a sentence ("Earlier", "They") is not taken
+    for a name; parts of a run of capitals that are known names ("OpenAI CEO
+    Sam Altman") are left out, and so are titles, months and days.
+    """
+    known = set()
+    for name in known_names:
+        tokens = tuple(t.lower() for t in _WORD.findall(name))
+        if tokens:
+            known.add(tokens)
+    runs = list(_runs(text))
+    inside = {tuple(words) for words, sentence_start, _ in runs if not sentence_start}
+    counts, first = Counter(), {}
+    for words, sentence_start, position in runs:
+        # "They", "Earlier this month": a sentence's first word is taken for
+        # a name only if it stands alone as one elsewhere too.
+        if sentence_start and tuple(words) not in inside and (words[0],) not in inside:
+            words = words[1:]
+        for part in _split_known(words, known):
+            part = _tidy(part)
+            if not part or not any(_is_name_word(w) for w in part):
+                continue
+            name = " ".join(part)
+            counts[name] += 1
+            first.setdefault(name, position)
+    found = [(name, n) for name, n in counts.items() if n >= min_count]
+    found.sort(key=lambda item: (-item[1], first[item[0]]))
+    return found[:limit]

@@ -219,6 +219,17 @@ def test_article_page_shows_workflow_buttons_and_blockers(client, people, articl
     assert b"Not yet checked" in response.content
 
 
+def test_article_form_has_room_for_the_body_and_a_readable_slug_help(
+    client, people, article
+):
+    response = client_for(client, people["reporter"]).get(change_url(article))
+    body = response.context["adminform"].form["body"]
+    assert 'rows="24"' in str(body)
+    page = response.content.decode()
+    assert "address, after /articles/. Lower-case letters" in page
+    assert "/articles//" not in page
+
+
 # Revisions from admin saves --------------------------------------------------
 
 

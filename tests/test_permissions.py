@@ -289,7 +289,12 @@ ACTIONS = [
         lambda w: reverse("admin:articles_article_changelist"),
         EDITORS,
     ),
-    Action("article page", "get", lambda w: article_change(w.draft), EDITORS),
+    Action(
+        "article page (also the tagging view)",
+        "get",
+        lambda w: article_change(w.draft),
+        EDITORS,
+    ),
     Action(
         "change article",
         "post",

@@ -62,7 +62,9 @@ class Command(BaseCommand):
                 with reversion.create_revision():
                     report = workflow.reanchor_claims(article)
                     reversion.set_comment("Re-anchored the claims in the text")
-                    if report.moved or report.changed or report.orphaned:
+                    if report.updated:
+                        # Claims written (even only their context) are a
+                        # revision of the article, shown in its history.
                         reversion.add_to_revision(article)
                 counts = {
                     state: article.claims.filter(anchor=state).count()
@@ -73,9 +75,9 @@ class Command(BaseCommand):
             for state, count in counts.items():
                 totals[state] += count
             totals["moved"] += len(report.moved)
-            touched += bool(report.moved or report.changed or report.orphaned)
+            touched += report.touched
             if verbosity >= 2 or (
-                verbosity >= 1 and (report.changed or report.orphaned)
+                verbosity >= 1 and (report.changed or report.orphaned or report.found)
             ):
                 progress.clear()
                 self.stdout.write(
