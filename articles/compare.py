@@ -15,6 +15,7 @@ django-reversion-compare is GPL-3.0, so the comparison is our own (difflib).
 import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import cached_property
 
 from django.contrib.contenttypes.models import ContentType
 from django.template.loader import render_to_string
@@ -94,6 +95,11 @@ class ArticleState:
     claims: dict = field(default_factory=dict)
 
 
+def _statement(statement: str, quote: str) -> str:
+    """A statement that only repeats the quote is no statement (as published)."""
+    return "" if statement == quote else statement
+
+
 def _citation_key(citations: list[CitationState]) -> dict:
     """Key citations by source and relation, numbering repeats."""
     keyed, seen = {}, {}
@@ -105,10 +111,14 @@ def _citation_key(citations: list[CitationState]) -> dict:
 
 
 def _names(model, ids) -> dict:
+    """The str() of each ``model`` object in ``ids``, by primary key."""
     ids = {i for i in ids if i is not None}
     if not ids:
         return {}
-    return {obj.pk: str(obj) for obj in model._default_manager.filter(pk__in=ids)}
+    objects = model._default_manager.filter(pk__in=ids)
+    if model is Source:
+        objects = objects.select_related("publisher")  # its str() names it
+    return {obj.pk: str(obj) for obj in objects}
 
 
 def article_versions(revision):
@@ -143,6 +153,17 @@ def state_from_revision(revision, article_id: int, *, label: str = "") -> Articl
     citations = [
         v.field_dict for v in grouped[Citation] if v.field_dict["claim_id"] in claim_ids
     ]
+    return _state(
+        label or f"Revision of {revision.date_created:%Y-%m-%d %H:%M}",
+        data,
+        sorted(claims, key=lambda c: (c.get("start", 0), c["id"])),
+        citations,
+    )
+
+
+def _state(label: str, article: dict, claims: list, citations: list) -> ArticleState:
+    """An article state from rows: the article's fields, its claims' and their
+    citations' (claimant and source as ids), as revisions and values() hold them."""
     entities = _names(Entity, [c.get("claimant_id") for c in claims])
     sources = _names(Source, [c.get("source_id") for c in citations])
     by_claim = {}
@@ -158,64 +179,51 @@ def state_from_revision(revision, article_id: int, *, label: str = "") -> Articl
             )
         )
     return ArticleState(
-        label=label or f"Revision of {revision.date_created:%Y-%m-%d %H:%M}",
-        title=data.get("title", ""),
-        dek=data.get("dek", ""),
-        body=data.get("body", ""),
-        byline=data.get("byline", ""),
+        label=label,
+        title=article.get("title", ""),
+        dek=article.get("dek", ""),
+        body=article.get("body", ""),
+        byline=article.get("byline", ""),
         claims={
             c["id"]: ClaimState(
                 id=c["id"],
                 quote=c.get("quote", ""),
-                statement=c.get("statement", ""),
+                statement=_statement(c.get("statement", ""), c.get("quote", "")),
                 claimant=entities.get(c.get("claimant_id"), ""),
                 kind=c.get("kind", ClaimKind.FACT),
                 rating=c.get("rating", Rating.UNRATED),
                 rating_explanation=c.get("rating_explanation", ""),
                 citations=_citation_key(by_claim.get(c["id"], [])),
             )
-            for c in sorted(claims, key=lambda c: (c.get("start", 0), c["id"]))
+            for c in claims
         },
     )
 
 
 def state_from_article(article: Article, *, label: str = "") -> ArticleState:
     """The working copy of ``article`` as it is in the database now."""
-    claims = article.claims.select_related("claimant").prefetch_related(
-        "citations__source__publisher"
+    # Rows, not model instances: an article may have hundreds of claims, and
+    # the change page compares it with the live version on every load.
+    claims = list(
+        article.claims.values(
+            "id",
+            "quote",
+            "statement",
+            "claimant_id",
+            "kind",
+            "rating",
+            "rating_explanation",
+        )
     )
-    return ArticleState(
-        label=label or "Working copy (now)",
-        title=article.title,
-        dek=article.dek,
-        body=article.body,
-        byline=article.byline,
-        claims={
-            claim.pk: ClaimState(
-                id=claim.pk,
-                quote=claim.quote,
-                statement=claim.statement,
-                claimant=str(claim.claimant) if claim.claimant else "",
-                kind=claim.kind,
-                rating=claim.rating,
-                rating_explanation=claim.rating_explanation,
-                citations=_citation_key(
-                    [
-                        CitationState(
-                            source_id=c.source_id,
-                            source=str(c.source),
-                            relation=c.relation,
-                            excerpt=c.excerpt,
-                            locator=c.locator,
-                            note=c.note,
-                        )
-                        for c in claim.citations.all()
-                    ]
-                ),
-            )
-            for claim in claims
-        },
+    citations = list(
+        Citation.objects.filter(claim__article=article).values(
+            "id", "claim_id", "source_id", "relation", "excerpt", "locator", "note"
+        )
     )
+    fields = {
+        name: getattr(article, name) for name in ("title", "dek", "body", "byline")
+    }
+    return _state(label or "Working copy (now)", fields, claims, citations)
 
 
 def state_from_published(version, *, label: str = "") -> ArticleState:
@@ -237,11 +245,7 @@ def state_from_published(version, *, label: str = "") -> ArticleState:
                 quote=c.get("quote", ""),
                 # The snapshot falls back to the quote when there is no
                 # statement; undo that so it compares with the working copy.
-                statement=(
-                    ""
-                    if c.get("statement") == c.get("quote")
-                    else c.get("statement", "")
-                ),
+                statement=_statement(c.get("statement", ""), c.get("quote", "")),
                 claimant=(c.get("claimant") or {}).get("name", ""),
                 kind=c.get("kind", ClaimKind.FACT),
                 rating=c.get("rating", Rating.UNRATED),
@@ -272,13 +276,128 @@ def tokens(text: str) -> list[str]:
     return _TOKENS.findall(text or "")
 
 
+# Above this product of token counts, two runs of text are matched by
+# paragraphs, then by sentences, and only then word by word: SequenceMatcher's
+# cost grows with how often each token (a space, "the") recurs, so a
+# 20,000-word body matched word by word would take minutes.
+_DIRECT_LIMIT = 2_500
+# A replaced stretch still this large is shown as replaced whole.
+_GIVE_UP_LIMIT = 250_000
+
+
 def word_diff(old: str, new: str) -> list[tuple[str, str]]:
     """``new`` as (op, text) runs: "equal", "delete" (only in ``old``), "insert".
 
     Templates render it with ``includes/word_diff.html``, which escapes every
     run and marks deletions with <del> and insertions with <ins>.
     """
-    a, b = tokens(old), tokens(new)
+    return _join_changes(_diff(tokens(old), tokens(new), 0))
+
+
+def _shared_prefix(a, b) -> int:
+    """How many tokens the sequences ``a`` and ``b`` share at their start."""
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _is_boundary(level: int, token: str, previous: str) -> bool:
+    """Whether ``token`` ends a chunk: a paragraph (level 0) or a sentence (1)."""
+    if not token.isspace():
+        return False
+    return "\n" in token or (level == 1 and previous in (".", "!", "?"))
+
+
+def _chunks(toks: list[str], level: int) -> list[list[str]]:
+    chunks, current, previous = [], [], ""
+    for token in toks:
+        current.append(token)
+        if _is_boundary(level, token, previous):
+            chunks.append(current)
+            current = []
+        previous = token
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _diff(a: list[str], b: list[str], level: int) -> list[tuple[str, str]]:
+    """Runs turning tokens ``a`` into ``b``: by chunks first when they are long."""
+    if len(a) * len(b) <= _DIRECT_LIMIT:
+        return _token_runs(a, b)
+    # Most edits touch a small part of a long text: set aside what the two
+    # share at the start and the end, and diff only the middle.
+    head = _shared_prefix(a, b)
+    tail = _shared_prefix(reversed(a[head:]), reversed(b[head:]))
+    middle_a, middle_b = a[head : len(a) - tail], b[head : len(b) - tail]
+    runs = [("equal", "".join(a[:head]))] if head else []
+    if middle_a and middle_b:
+        runs.extend(_diff_middle(middle_a, middle_b, level))
+    elif middle_a:
+        runs.append(("delete", "".join(middle_a)))
+    elif middle_b:
+        runs.append(("insert", "".join(middle_b)))
+    if tail:
+        runs.append(("equal", "".join(a[len(a) - tail :])))
+    return runs
+
+
+def _diff_middle(a: list[str], b: list[str], level: int) -> list[tuple[str, str]]:
+    size = len(a) * len(b)
+    if size <= _DIRECT_LIMIT or level > 1:
+        if size > _GIVE_UP_LIMIT:
+            return [("delete", "".join(a)), ("insert", "".join(b))]
+        return _token_runs(a, b)
+    old, new = _chunks(a, level), _chunks(b, level)
+    if len(old) == 1 and len(new) == 1:
+        return _diff(a, b, level + 1)
+    matcher = SequenceMatcher(
+        None, ["".join(c) for c in old], ["".join(c) for c in new], autojunk=False
+    )
+    runs = []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            runs.append(("equal", "".join(map("".join, old[i1:i2]))))
+        elif (
+            op == "replace"
+            and i2 - i1 != j2 - j1
+            and _small(old[i1:i2], new[j1:j2], level)
+        ):
+            # Paragraphs split, merged or moved: match their sentences.
+            runs.extend(
+                _diff(
+                    [t for c in old[i1:i2] for t in c],
+                    [t for c in new[j1:j2] for t in c],
+                    level + 1,
+                )
+            )
+        elif op == "replace":
+            # Paragraphs (or sentences) edited in place: diff each with its
+            # counterpart; any left over were removed or added whole.
+            pairs = min(i2 - i1, j2 - j1)
+            for before, after in zip(old[i1:], new[j1 : j1 + pairs], strict=False):
+                runs.extend(_diff(before, after, level + 1))
+            if i1 + pairs < i2:
+                runs.append(("delete", "".join(map("".join, old[i1 + pairs : i2]))))
+            if j1 + pairs < j2:
+                runs.append(("insert", "".join(map("".join, new[j1 + pairs : j2]))))
+        elif op == "delete":
+            runs.append(("delete", "".join(map("".join, old[i1:i2]))))
+        else:
+            runs.append(("insert", "".join(map("".join, new[j1:j2]))))
+    return runs
+
+
+def _small(old: list[list[str]], new: list[list[str]], level: int) -> bool:
+    """Whether unmatched chunks are few enough to match again a level down."""
+    limit = _GIVE_UP_LIMIT if level == 0 else 10 * _DIRECT_LIMIT
+    return sum(map(len, old)) * sum(map(len, new)) <= limit
+
+
+def _token_runs(a: list[str], b: list[str]) -> list[tuple[str, str]]:
     matcher = SequenceMatcher(None, a, b, autojunk=False)
     runs = []
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -290,7 +409,7 @@ def word_diff(old: str, new: str) -> list[tuple[str, str]]:
             runs.append(("delete", removed))
         if added:
             runs.append(("insert", added))
-    return _join_changes(runs)
+    return runs
 
 
 def _join_changes(runs):
@@ -333,23 +452,52 @@ def render_word_diff(runs) -> str:
 
 @dataclass(frozen=True)
 class TextChange:
+    """One text field of two states; its word diff is made when first shown."""
+
     name: str
-    changed: bool
-    diff: list
+    old: str
+    new: str
+
+    @property
+    def changed(self) -> bool:
+        return self.old != self.new
+
+    @cached_property
+    def diff(self) -> list:
+        return word_diff(self.old, self.new)
 
 
 @dataclass(frozen=True)
 class ClaimChange:
+    """A claim in one state or both; word diffs are made when first shown."""
+
     old: ClaimState | None
     new: ClaimState | None
-    quote_diff: list | None = None
-    statement_diff: list | None = None
-    explanation_diff: list | None = None
     details: tuple = ()
 
     @property
     def claim(self) -> ClaimState:
         return self.new or self.old
+
+    @cached_property
+    def quote_diff(self) -> list | None:
+        if self.old is None or self.new is None:
+            return None
+        return word_diff(self.old.quote, self.new.quote)
+
+    @cached_property
+    def statement_diff(self) -> list | None:
+        if self.old is None or self.new is None:
+            return None
+        if self.old.statement == self.new.statement:
+            return None
+        return word_diff(self.old.statement, self.new.statement)
+
+    @cached_property
+    def explanation_diff(self) -> list | None:
+        if self.old is None or self.new is None:
+            return None
+        return word_diff(self.old.rating_explanation, self.new.rating_explanation)
 
 
 @dataclass(frozen=True)
@@ -413,12 +561,12 @@ def _citation_change(old: ClaimState, new: ClaimState) -> CitationChange | None:
 def compare(old: ArticleState, new: ArticleState) -> Comparison:
     """What changed from ``old`` to ``new``."""
     texts = [
-        TextChange(name, getattr(old, attr) != getattr(new, attr), diff)
-        for name, attr, diff in (
-            ("Title", "title", word_diff(old.title, new.title)),
-            ("Standfirst", "dek", word_diff(old.dek, new.dek)),
-            ("Byline", "byline", word_diff(old.byline, new.byline)),
-            ("Body", "body", word_diff(old.body, new.body)),
+        TextChange(name, getattr(old, attr), getattr(new, attr))
+        for name, attr in (
+            ("Title", "title"),
+            ("Standfirst", "dek"),
+            ("Byline", "byline"),
+            ("Body", "body"),
         )
     ]
     added = [
@@ -438,32 +586,12 @@ def compare(old: ArticleState, new: ArticleState) -> Comparison:
             or before.statement != after.statement
             or details
         ):
-            reworded.append(
-                ClaimChange(
-                    before,
-                    after,
-                    quote_diff=word_diff(before.quote, after.quote),
-                    statement_diff=(
-                        word_diff(before.statement, after.statement)
-                        if before.statement != after.statement
-                        else None
-                    ),
-                    details=details,
-                )
-            )
+            reworded.append(ClaimChange(before, after, details=details))
         if (
             before.rating != after.rating
             or before.rating_explanation != after.rating_explanation
         ):
-            rerated.append(
-                ClaimChange(
-                    before,
-                    after,
-                    explanation_diff=word_diff(
-                        before.rating_explanation, after.rating_explanation
-                    ),
-                )
-            )
+            rerated.append(ClaimChange(before, after))
         citation_change = _citation_change(before, after)
         if citation_change:
             resourced.append(citation_change)

@@ -75,20 +75,26 @@ class ArticleDetailView(TemplateView):
 
 class ArticleHistoryView(TemplateView):
     template_name = "articles/article_history.html"
+    paginate_by = 10
 
     def get(self, request, *args, **kwargs):
         try:
             article = _published_article(kwargs["slug"])
         except Withdrawn as gone:
             return render(request, "410.html", {"article": gone.article}, status=410)
-        versions = list(
+        versions = (
             PublishedVersion.objects.filter(article=article)
             .defer("body_html", "jsonld", "body_text")
-            .order_by("number")
+            .order_by("-number")
         )
+        page = paginate(request, versions, self.paginate_by)
+        # Newest first, each with what changed from the one before it: the
+        # page's oldest version is compared with the next page's newest.
+        first, last = page.start_index() - 1, page.end_index()
+        shown = list(versions[first : last + 1]) if last else []
         entries = []
-        previous = None
-        for version in versions:
+        for i, version in enumerate(shown[: last - first]):
+            previous = shown[i + 1] if i + 1 < len(shown) else None
             changes = None
             if previous is not None:
                 changes = compare.compare(
@@ -96,10 +102,8 @@ class ArticleHistoryView(TemplateView):
                     compare.state_from_published(version),
                 )
             entries.append({"version": version, "changes": changes})
-            previous = version
-        entries.reverse()
         context = self.get_context_data(
-            article=article, version=article.live_version, entries=entries
+            article=article, version=article.live_version, entries=entries, page=page
         )
         return self.render_to_response(context)
 
