@@ -19,13 +19,10 @@ def jsonld(data):
     encoded = json.dumps(data, ensure_ascii=False, sort_keys=True).translate(
         _JSON_ESCAPES
     )
-    # The JSON is escaped above: no "<" can close the script element.
-    return format_html(
-        '<script type="application/ld+json">{}</script>',
-        # The one mark_safe of the project: "<", ">" and "&" are escaped above,
-        # so no text can close the script element.
-        mark_safe(encoded),  # noqa: S308  # nosec B308 B703
-    )
+    # The one mark_safe of the project: "<", ">" and "&" are escaped above,
+    # so no text can close the script element.
+    safe = mark_safe(encoded)  # noqa: S308  # nosec B308 B703
+    return format_html('<script type="application/ld+json">{}</script>', safe)
 
 
 @register.filter
