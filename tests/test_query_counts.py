@@ -70,11 +70,16 @@ def article_with_claims(
     user,
     claimant=None,
     source=None,
+    sources=(),
     entities=(),
     publish: bool = True,
     word: str = "turnover",
 ) -> Article:
-    """An article with ``n_claims`` rated, cited claims; published if asked."""
+    """
+    An article with ``n_claims`` rated, cited claims; published if asked.
+
+    Each claim cites ``source``, or the ``sources`` in turn when given.
+    """
     claimant = claimant or EntityFactory(name="Acme Corp", slug="acme-corp")
     source = source or SourceFactory(publisher=claimant)
     sentences = [
@@ -86,7 +91,7 @@ def article_with_claims(
     )
     article = ArticleFactory(body=body)
     claims, citations, offset = [], [], 0
-    for text in sentences:
+    for i, text in enumerate(sentences):
         start = body.index(text, offset)
         offset = start + len(text)
         claim = Claim(
@@ -101,7 +106,8 @@ def article_with_claims(
             rating=Rating.ACCURATE,
             rating_explanation="Matches the report.",
         )
-        citation = Citation(claim=claim, source=source, relation="origin")
+        cited = sources[i % len(sources)] if sources else source
+        citation = Citation(claim=claim, source=cited, relation="origin")
         claim.checked_fingerprint = workflow.claim_fingerprint(claim, [citation])
         claims.append(claim)
         citations.append(citation)
@@ -157,6 +163,26 @@ def test_article_page_queries_do_not_grow_with_claims(
         BOUNDS["article"],
     )
     assert response.content.count(b'class="claim claim--accurate"') == n
+
+
+@pytest.mark.parametrize("n", [1, 100])
+def test_article_page_queries_do_not_grow_with_sources_and_entities(
+    client, staff, django_assert_max_num_queries, n
+):
+    entities = [
+        EntityFactory(name=f"Company {i}", slug=f"company-{i}") for i in range(n)
+    ]
+    sources = [SourceFactory(publisher=entity) for entity in entities]
+    article = article_with_claims(
+        n, user=staff, claimant=entities[0], sources=sources, entities=entities
+    )
+    response = count_page(
+        article.get_absolute_url(),
+        client,
+        django_assert_max_num_queries,
+        BOUNDS["article"],
+    )
+    assert response.content.count(b"/entities/company-") >= n
 
 
 @pytest.mark.parametrize("n", [1, 100])
@@ -254,6 +280,22 @@ def test_source_page_queries_do_not_grow_with_citations(
 
 
 @pytest.mark.parametrize("n", [1, 100])
+def test_source_page_queries_do_not_grow_with_articles(
+    client, staff, django_assert_max_num_queries, n
+):
+    source = SourceFactory()
+    for _ in range(n):
+        article_with_claims(1, user=staff, source=source)
+    response = count_page(
+        source.get_absolute_url(),
+        client,
+        django_assert_max_num_queries,
+        BOUNDS["source"],
+    )
+    assert response.context["citations"].paginator.count == n
+
+
+@pytest.mark.parametrize("n", [1, 100])
 def test_search_queries_do_not_grow_with_results(
     client, staff, django_assert_max_num_queries, n
 ):
@@ -306,6 +348,18 @@ def test_sitemap_queries_do_not_grow_with_articles_and_entities(
         "/sitemap.xml", client, django_assert_max_num_queries, BOUNDS["sitemap"]
     )
     assert response.content.count(b"<url>") == 2 * n
+
+
+@pytest.mark.parametrize("n", [1, 300])
+def test_sitemap_queries_do_not_grow_with_claims(
+    client, staff, django_assert_max_num_queries, n
+):
+    acme = EntityFactory(name="Acme Corp", slug="acme-corp")
+    article_with_claims(n, user=staff, claimant=acme, entities=[acme])
+    response = count_page(
+        "/sitemap.xml", client, django_assert_max_num_queries, BOUNDS["sitemap"]
+    )
+    assert response.content.count(b"<url>") == 2
 
 
 @pytest.mark.parametrize("n", [1, 300])
