@@ -40,6 +40,9 @@ from entities.models import Entity, EntityKind, Source, SourceKind
 
 from . import anchoring, workflow
 from .models import (
+    EXCERPT_MAX_LENGTH,
+    EXPLANATION_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
     AnchorState,
     Article,
     ArticleStatus,
@@ -515,9 +518,11 @@ def read_document(doc) -> _Plan:
                     CitationRelation,
                     CitationRelation.SUPPORTS,
                 ),
-                "excerpt": r.text(cited, "excerpt", cwhere),
+                "excerpt": r.text(
+                    cited, "excerpt", cwhere, max_length=EXCERPT_MAX_LENGTH
+                ),
                 "locator": r.text(cited, "locator", cwhere, max_length=200),
-                "note": r.text(cited, "note", cwhere),
+                "note": r.text(cited, "note", cwhere, max_length=NOTE_MAX_LENGTH),
             }
             if citation["source"] and citation["source"] not in source_keys:
                 r.fail(
@@ -538,7 +543,14 @@ def read_document(doc) -> _Plan:
                 "kind": r.choice(
                     item, "kind", where, CorrectionKind, CorrectionKind.CORRECTION
                 ),
-                "text": r.text(item, "text", where, required=True, blank=False),
+                "text": r.text(
+                    item,
+                    "text",
+                    where,
+                    required=True,
+                    blank=False,
+                    max_length=EXPLANATION_MAX_LENGTH,
+                ),
                 "date": r.moment(item, "date", where) or timezone.now(),
             }
         )
@@ -576,7 +588,9 @@ def _read_claim(r: _Reader, item: dict, where: str, body: str) -> dict:
         "kind": r.choice(item, "kind", where, ClaimKind, ClaimKind.FACT),
         "statement": r.text(item, "statement", where, max_length=500),
         "rating": r.choice(item, "rating", where, Rating, Rating.UNRATED),
-        "rating_explanation": r.text(item, "rating_explanation", where),
+        "rating_explanation": r.text(
+            item, "rating_explanation", where, max_length=EXPLANATION_MAX_LENGTH
+        ),
         "checked_by": r.text(item, "checked_by", where) or None,
         "checked_at": r.moment(item, "checked_at", where),
         "stale": r.boolean(item, "stale", where),
@@ -932,11 +946,18 @@ def _write_claims(article, specs, *, users, entities, sources) -> tuple[int, int
             citations += 1
         # The check stays valid for what was checked: the fingerprint is made
         # again because the sources may have new ids here.
-        fingerprint = ""
+        # What was checked is kept too, to say what changes after the import.
+        fingerprint, snapshot = "", {}
         if claim.is_rated and not spec["stale"]:
-            fingerprint = workflow.claim_fingerprint(claim)
-        if claim.checked_fingerprint != fingerprint:
+            cited = list(claim.citations.select_related("source"))
+            fingerprint = workflow.claim_fingerprint(claim, cited)
+            snapshot = workflow.check_snapshot(claim, cited)
+        if (claim.checked_fingerprint, claim.checked_snapshot) != (
+            fingerprint,
+            snapshot,
+        ):
             claim.checked_fingerprint = fingerprint
-            claim.save(update_fields=["checked_fingerprint"])
+            claim.checked_snapshot = snapshot
+            claim.save(update_fields=["checked_fingerprint", "checked_snapshot"])
     article.claims.exclude(pk__in=kept).delete()
     return len(specs), citations

@@ -283,6 +283,21 @@ def test_round_trip_of_the_demo_article(db):
     assert workflow.gate_blockers(article) == []
 
 
+def test_an_imported_rating_says_what_changed_after_the_import(db):
+    from articles import demo
+
+    demo.load_demo()
+    doc = export_article(Article.objects.get(slug=demo.ARTICLE_SLUG))
+    flush_and_recreate_users(users_of(doc))
+    article = import_document(doc).article
+    claim = next(c for c in article.claims.all() if c.is_rated and c.citations.exists())
+    citation = claim.citations.select_related("source").first()
+    citation.excerpt = "A different passage of the report."
+    citation.save()
+    reasons = workflow.stale_reasons(claim)
+    assert reasons == [f"the excerpt or place cited in {citation.source.title} changed"]
+
+
 def test_importing_twice_reuses_entities_and_sources(people):
     doc = export_article(rich_article(people))
     before = (Entity.objects.count(), Source.objects.count())
