@@ -6,7 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from entities.models import Entity, Source
+from entities.models import Entity, Source, limited_text
 
 
 class Rating(models.TextChoices):
@@ -31,6 +31,14 @@ RATING_VALUES = {
     Rating.FALSE: 1,
 }
 RATINGS_NEEDING_CITATIONS = frozenset(RATING_VALUES)
+
+# Caps on the long texts editors type (a long feature runs to 50,000
+# characters): a save past them is refused with the field's own message.
+BODY_MAX_LENGTH = 200_000
+DEK_MAX_LENGTH = 1_000
+EXPLANATION_MAX_LENGTH = 5_000
+EXCERPT_MAX_LENGTH = 5_000
+NOTE_MAX_LENGTH = 1_000
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -58,12 +66,14 @@ class Article(models.Model):
         help_text="The last part of the article's address, after /articles/. "
         "Lower-case letters, digits and hyphens.",
     )
-    dek = models.TextField(
-        "standfirst",
+    dek = limited_text(
+        DEK_MAX_LENGTH,
+        verbose_name="standfirst",
         blank=True,
         help_text="One or two sentences under the headline that sum up the story.",
     )
-    body = models.TextField(
+    body = limited_text(
+        BODY_MAX_LENGTH,
         blank=True,
         help_text="Markdown. Paragraphs are separated by a blank line. Claims are "
         "tagged on this text and follow it when you edit.",
@@ -102,7 +112,8 @@ class Article(models.Model):
         related_name="+",
         help_text="The version readers see. Empty when not published.",
     )
-    withdrawn_note = models.TextField(
+    withdrawn_note = limited_text(
+        NOTE_MAX_LENGTH,
         blank=True,
         editable=False,
         help_text="Why the article was unpublished; shown to readers.",
@@ -203,8 +214,10 @@ class Claim(models.Model):
         "see it (ClaimReview's claimReviewed).",
     )
     rating = models.CharField(max_length=20, choices=Rating, default=Rating.UNRATED)
-    rating_explanation = models.TextField(
-        blank=True, help_text="Why this rating, for readers. Cite the evidence."
+    rating_explanation = limited_text(
+        EXPLANATION_MAX_LENGTH,
+        blank=True,
+        help_text="Why this rating, for readers. Cite the evidence.",
     )
     tagged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -295,15 +308,17 @@ class Citation(models.Model):
     relation = models.CharField(
         max_length=20, choices=Relation, default=Relation.SUPPORTS
     )
-    excerpt = models.TextField(
-        blank=True, help_text="The passage of the source that bears on the claim."
+    excerpt = limited_text(
+        EXCERPT_MAX_LENGTH,
+        blank=True,
+        help_text="The passage of the source that bears on the claim.",
     )
     locator = models.CharField(
         max_length=200,
         blank=True,
         help_text="Where in the source: page, paragraph, timestamp.",
     )
-    note = models.TextField(blank=True)
+    note = limited_text(NOTE_MAX_LENGTH, blank=True)
 
     class Meta:
         ordering = ["pk"]
@@ -336,7 +351,9 @@ class Correction(models.Model):
         Article, on_delete=models.CASCADE, related_name="corrections"
     )
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.CORRECTION)
-    text = models.TextField(help_text="What was wrong and what is right now.")
+    text = limited_text(
+        EXPLANATION_MAX_LENGTH, help_text="What was wrong and what is right now."
+    )
     date = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -393,7 +410,7 @@ class PublishedVersion(models.Model):
         related_name="published_versions",
         help_text="The entities this version names.",
     )
-    note = models.TextField("change note", blank=True)
+    note = limited_text(NOTE_MAX_LENGTH, verbose_name="change note", blank=True)
 
     class Meta:
         ordering = ["article", "-number"]

@@ -10,6 +10,7 @@ time; only live versions are ever returned.
 import re
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import connection
 
 MAX_QUERY_LENGTH = 200
@@ -57,6 +58,18 @@ def index_version(version) -> None:
 
 def normalise_query(query: str) -> str:
     return " ".join(query.split())[:MAX_QUERY_LENGTH]
+
+
+def clean_query(text: str) -> str:
+    """The query as typed, spaces collapsed; refused when it is too long."""
+    query = " ".join(text.split())
+    if len(query) > MAX_QUERY_LENGTH:
+        raise ValidationError(
+            f"Your search is {len(query):,} characters long; searches are "
+            f"limited to {MAX_QUERY_LENGTH}. Use fewer words.",
+            code="query_too_long",
+        )
+    return query
 
 
 def search(query: str, *, limit: int = 20, offset: int = 0) -> list[Hit]:

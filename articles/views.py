@@ -1,5 +1,6 @@
 """Public pages, served from published versions only."""
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.db.models import F
@@ -114,7 +115,11 @@ class SearchView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        query = search.normalise_query(self.request.GET.get("q", ""))
+        typed, refusal = self.request.GET.get("q", ""), ""
+        try:
+            query = search.clean_query(typed)
+        except ValidationError as error:
+            query, refusal = "", error.message
         try:
             page = max(1, int(self.request.GET.get("page", "1")))
         except ValueError:
@@ -131,6 +136,8 @@ class SearchView(TemplateView):
         )
         context.update(
             query=query,
+            typed=search.normalise_query(typed),
+            refusal=refusal,
             page=page,
             has_next=has_next,
             results=[(versions[h.version_id], h.snippet) for h in hits],

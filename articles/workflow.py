@@ -26,6 +26,7 @@ from entities.models import Entity, Source
 
 from . import anchoring, caching, search
 from .models import (
+    NOTE_MAX_LENGTH,
     RATINGS_NEEDING_CITATIONS,
     Article,
     Citation,
@@ -60,6 +61,16 @@ def denied(user, action: str, message: str) -> PermissionDenied:
     """Log a refused state change at WARNING; return the error to raise."""
     logger.warning("Permission denied: %s may not %s", user, action)
     return PermissionDenied(message)
+
+
+def check_note(note: str) -> None:
+    """Refuse a publish or withdrawal note longer than the notes may be."""
+    if len(note) > NOTE_MAX_LENGTH:
+        raise ValidationError(
+            f"The note is {len(note):,} characters long; the limit is "
+            f"{NOTE_MAX_LENGTH:,}. Shorten it and try again.",
+            code="note_too_long",
+        )
 
 
 # Fingerprints and staleness ------------------------------------------------
@@ -689,6 +700,7 @@ def publish(article: Article, *, user, note: str = "") -> PublishedVersion:
             f"publish article {article.pk}",
             "Only publishers may publish articles.",
         )
+    check_note(note)
     with transaction.atomic():
         article = Article.objects.select_for_update().get(pk=article.pk)
         check_gate(article)
@@ -744,6 +756,7 @@ def unpublish(article: Article, *, user, note: str = "") -> Article:
             f"unpublish article {article.pk}",
             "Only publishers may unpublish articles.",
         )
+    check_note(note)
     with transaction.atomic():
         article = Article.objects.select_for_update().get(pk=article.pk)
         if article.live_version_id is None:

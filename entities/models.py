@@ -1,11 +1,23 @@
 """Entities (people, organizations, ...) and the sources they publish."""
 
 import reversion
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 
 from .validators import validate_http_url, validate_wikidata_id
+
+# Caps on the long texts editors type: a save past them is refused with the
+# field's own message.
+ALIASES_MAX_LENGTH = 5_000
+AUTHORS_MAX_LENGTH = 2_000
+NOTES_MAX_LENGTH = 10_000
+
+
+def limited_text(limit: int, **options) -> models.TextField:
+    """A TextField that ``full_clean()`` (and so every form) holds to ``limit``."""
+    return models.TextField(validators=[MaxLengthValidator(limit)], **options)
 
 
 def split_lines(text: str) -> list[str]:
@@ -30,7 +42,8 @@ class Entity(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.ORGANIZATION)
-    aliases = models.TextField(
+    aliases = limited_text(
+        ALIASES_MAX_LENGTH,
         blank=True,
         help_text="Other names this entity appears under in articles, one per "
         "line (for example “Microsoft Corp.”). Used to find mentions.",
@@ -119,7 +132,9 @@ class Source(models.Model):
         related_name="sources",
         help_text="Who published it, for example The Information.",
     )
-    authors = models.TextField(blank=True, help_text="One author per line.")
+    authors = limited_text(
+        AUTHORS_MAX_LENGTH, blank=True, help_text="One author per line."
+    )
     url = models.URLField(
         "URL",
         max_length=500,
@@ -135,8 +150,10 @@ class Source(models.Model):
         validators=[validate_http_url],
         help_text="A permanent copy, for example on the Wayback Machine.",
     )
-    notes = models.TextField(
-        blank=True, help_text="Newsroom notes on this source. Shown publicly."
+    notes = limited_text(
+        NOTES_MAX_LENGTH,
+        blank=True,
+        help_text="Newsroom notes on this source. Shown publicly.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

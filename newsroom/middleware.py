@@ -2,6 +2,7 @@
 
 import logging
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -28,5 +29,40 @@ class DatabaseUnavailableMiddleware:
             render_to_string("503.html"), status=503, content_type="text/html"
         )
         response["Retry-After"] = "30"
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class RequestSizeLimitMiddleware:
+    """
+    Refuse a request body larger than DATA_UPLOAD_MAX_MEMORY_SIZE with a 413.
+
+    Django's own limit covers form fields only, not files; the site takes no
+    file uploads, so the whole body is held to it, before anything reads it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        try:
+            size = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            size = 0
+        if limit is None or size <= limit:
+            return self.get_response(request)
+        logger.warning(
+            "Refused a request of %s bytes to %s (the limit is %s)",
+            size,
+            request.path,
+            limit,
+        )
+        context = {"size_mb": f"{size / 2**20:.1f}", "limit_mb": f"{limit / 2**20:g}"}
+        response = HttpResponse(
+            render_to_string("413.html", context),
+            status=413,
+            content_type="text/html",
+        )
         response["Cache-Control"] = "no-store"
         return response

@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A body over DATA_UPLOAD_MAX_MEMORY_SIZE is refused (413) before it is read.
+    "newsroom.middleware.RequestSizeLimitMiddleware",
     # Cached public pages are answered here, before sessions and the rest.
     "articles.caching.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -234,8 +236,9 @@ LOGIN_URL = "admin:login"
 # every public request.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
-# Limits: a request body of at most 5 MB (a long article with its inline
-# forms fits easily), at most 5,000 form fields.
+# Limits: a request body of at most 5 MB, files included (a long article with
+# its inline forms fits easily; nothing takes uploads), at most 5,000 form
+# fields. Long texts are capped by their models (articles and entities).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
