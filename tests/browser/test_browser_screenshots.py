@@ -13,7 +13,14 @@ from .support import DESKTOP, PHONE, SCREENSHOTS, login, screenshot
 
 pytestmark = pytest.mark.browser
 
-NAMES = ("article-375", "claim-375", "article-1280", "admin-tagging", "history")
+NAMES = (
+    "article-375",
+    "claim-375",
+    "article-1280",
+    "admin-tagging",
+    "admin-claims",
+    "history",
+)
 
 
 def test_screenshots_of_the_reader_pages_and_the_tagging_view(demo_newsroom, new_page):
@@ -56,6 +63,14 @@ def test_screenshots_of_the_reader_pages_and_the_tagging_view(demo_newsroom, new
     )
     expect(desktop.locator(".newsroom-tagger")).to_contain_text("Selected:")
     screenshot(desktop, "admin-tagging")
+    # The same page's text with its claims marked, coloured by rating.
+    text = desktop.locator("#newsroom-text")
+    expect(text.locator("mark.newsroom-claim").first).to_be_visible()
+    desktop.evaluate(
+        "el => window.scrollBy(0, el.getBoundingClientRect().top - 60)",
+        text.element_handle(),
+    )
+    screenshot(desktop, "admin-claims")
 
     for name in NAMES:
         size = (SCREENSHOTS / f"{name}.png").stat().st_size
