@@ -1,12 +1,18 @@
 """Logins, headers, faults and dependency versions (DESIGN §9 "Safe")."""
 
 import copy
+import functools
+import json
+import os
 import re
+import subprocess
+import sys
 import time
 from importlib.metadata import version
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connections
 from django.db.utils import ConnectionHandler
 from packaging.version import Version
@@ -206,3 +212,49 @@ def test_dependencies_are_at_least_the_known_safe_versions(package, minimum):
     assert Version(_runtime_pins()[package]) >= floor, f"{package} pinned below"
     installed = Version(version(package))
     assert installed >= floor, f"{package} {installed} is older than {minimum}"
+
+
+# Redis configured but down, in a process of its own ------------------------------
+
+_REDIS_DOWN = """
+import json, os, django
+django.setup()
+from django.conf import settings
+settings.STATIC_ROOT = os.environ["NEWSROOM_TEST_STATIC_ROOT"]
+from django.test import Client
+client = Client()
+paths = ["/", "/", "/search/?q=acme", "/feed/", "/", "/healthz"]
+print(json.dumps({
+    "backend": settings.CACHES["default"]["BACKEND"],
+    "statuses": [client.get(path).status_code for path in paths],
+}))
+"""
+
+
+def test_redis_url_at_a_closed_port_serves_and_logs_once(tmp_path):
+    """REDIS_URL is read at start-up; the site serves without the cache."""
+    root = Path(settings.BASE_DIR)
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'newsroom.sqlite3'}",
+        "REDIS_URL": "redis://127.0.0.1:1/0",
+        "SECRET_KEY": "redis-down-test-only",
+        "DEBUG": "0",
+        "ALLOWED_HOSTS": "testserver",
+        "LOG_LEVEL": "WARNING",
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        "NEWSROOM_TEST_STATIC_ROOT": str(settings.STATIC_ROOT),
+    }
+    run = functools.partial(
+        subprocess.run, cwd=root, env=env, capture_output=True, text=True, timeout=300
+    )
+    migrate = run([sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"])
+    assert migrate.returncode == 0, migrate.stderr[-2000:]
+
+    served = run([sys.executable, "-c", _REDIS_DOWN])
+
+    assert served.returncode == 0, served.stderr[-2000:]
+    result = json.loads(served.stdout.strip().splitlines()[-1])
+    assert result["backend"] == "django.core.cache.backends.redis.RedisCache"
+    assert result["statuses"] == [200] * 6
+    assert served.stderr.count("The cache is unavailable") == 1, served.stderr
