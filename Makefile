@@ -23,6 +23,7 @@ help:
 	@echo "make run    set up, load the demo newsroom and serve it on http://$(HOST):$(PORT)"
 	@echo "make test   set up and run the whole test suite"
 	@echo "make lint   ruff check and format check"
+	@echo "make bench  the HTTP benchmark: public pages beside a static file (bench/README.md)"
 	@echo "make clean  remove the virtual environment and var/"
 
 $(BIN)/.installed: requirements.txt
@@ -58,6 +59,11 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# DATABASE_URL, REDIS_URL and NEWSROOM_PAGE_CACHE=0 pick the configuration;
+# BENCH_ARGS passes options (--duration, --rounds, --connections, --workers).
+bench: install
+	$(BIN)/python bench/http_bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var

@@ -12,25 +12,33 @@ latency, and the ratio of each target to the static file.
     REDIS_URL=redis://127.0.0.1:6379/1 .venv/bin/python bench/http_bench.py
     NEWSROOM_PAGE_CACHE=off .venv/bin/python bench/http_bench.py   # uncached
 
+The SQLite database (var/bench/bench.sqlite3, or the file DATABASE_URL names)
+is made afresh; a PostgreSQL database named in DATABASE_URL is dropped and
+created again. The report starts with the date, the machine and the load
+average before and after the run.
+
 Options: --duration SECONDS per round (default 8), --rounds N (default 3),
---connections N (default 32), --workers N gunicorn workers (default 2).
+--connections N (default 32), --workers N gunicorn workers (default 2),
+--port N (default 8123).
 Needs wrk (apt-get install wrk).
 """
 
 import argparse
 import os
-import re
 import shutil
 import statistics
 import subprocess
 import sys
-import time
 import urllib.request
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import serving  # noqa: E402 - after the project is on the path
+
 PORT = 8123
-BASE = f"http://127.0.0.1:{PORT}"
 
 
 def prepare_environment() -> dict:
@@ -42,10 +50,11 @@ def prepare_environment() -> dict:
     if not env.get("DATABASE_URL"):
         folder = ROOT / "var" / "bench"
         folder.mkdir(parents=True, exist_ok=True)
-        database = folder / "bench.sqlite3"
+        env["DATABASE_URL"] = f"sqlite:///{folder / 'bench.sqlite3'}"
+    if env["DATABASE_URL"].startswith("sqlite:///"):
+        database = env["DATABASE_URL"].removeprefix("sqlite:///")
         for suffix in ("", "-wal", "-shm"):
             Path(f"{database}{suffix}").unlink(missing_ok=True)
-        env["DATABASE_URL"] = f"sqlite:///{database}"
     else:
         _create_postgres_database(env["DATABASE_URL"])
     os.environ.update(env)
@@ -64,7 +73,6 @@ def _create_postgres_database(url: str) -> None:
 
 def build_data() -> dict:
     """Migrate, load the demo and a 300-claim article; write the static copy."""
-    sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
     import django
 
@@ -90,37 +98,12 @@ def build_data() -> dict:
     return {"page_bytes": len(page), "static": "/static/bench/article-copy.html"}
 
 
-def start_gunicorn(env: dict, workers: int) -> subprocess.Popen:
-    process = subprocess.Popen(  # noqa: S603 - our own server
-        [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
-            "newsroom.wsgi",
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--workers",
-            str(workers),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"{BASE}/healthz", timeout=1)  # noqa: S310
-            return process
-        except OSError:
-            time.sleep(0.1)
-    process.terminate()
-    raise SystemExit("gunicorn did not start")
-
-
-def etag_of(path: str) -> str:
-    with urllib.request.urlopen(BASE + path) as response:  # noqa: S310
+def etag_of(base: str, path: str) -> str:
+    with urllib.request.urlopen(base + path) as response:  # noqa: S310
         return response.headers.get("ETag", "")
 
 
-def run_wrk(path: str, *, duration: int, connections: int, header: str = ""):
+def run_wrk(url: str, *, duration: int, connections: int, header: str = ""):
     command = [
         shutil.which("wrk") or "wrk",
         "-t2",
@@ -131,22 +114,14 @@ def run_wrk(path: str, *, duration: int, connections: int, header: str = ""):
     if header:
         command += ["-H", header]
     output = subprocess.run(  # noqa: S603 - wrk on loopback
-        [*command, BASE + path], capture_output=True, text=True, check=True
+        [*command, url], capture_output=True, text=True, check=True
     ).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     return {
-        "rps": rps,
-        "p50": _latency(output, "50%"),
-        "p99": _latency(output, "99%"),
-        "errors": int(errors.group(1)) if errors else 0,
+        "rps": serving.wrk_rate(output),
+        "p50": serving.wrk_latency(output, "50%"),
+        "p99": serving.wrk_latency(output, "99%"),
+        "errors": serving.wrk_non_2xx(output),
     }
-
-
-def _latency(output: str, label: str) -> float:
-    match = re.search(rf"{re.escape(label)}\s+([\d.]+)(us|ms|s)", output)
-    value, unit = float(match.group(1)), match.group(2)
-    return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
 
 
 def main() -> None:
@@ -155,12 +130,15 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--port", type=int, default=PORT)
     options = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
     env = prepare_environment()
     data = build_data()
-    server = start_gunicorn(env, options.workers)
+    server = serving.start_gunicorn(env, port=options.port, workers=options.workers)
+    base = f"http://127.0.0.1:{options.port}"
+    load_before = serving.load_average()
     try:
         article = "/articles/openai-and-microsoft-expand-partnership/"
         targets = {
@@ -168,30 +146,31 @@ def main() -> None:
             "demo article": (article, ""),
             "article, 300 claims": ("/articles/bench-300-claims/", ""),
             "home page": ("/", ""),
-            "304 conditional": (article, f"If-None-Match: {etag_of(article)}"),
+            "304 conditional": (article, f"If-None-Match: {etag_of(base, article)}"),
         }
         results = {name: [] for name in targets}
         for _ in range(options.rounds):
             for name, (path, header) in targets.items():
                 results[name].append(
                     run_wrk(
-                        path,
+                        base + path,
                         duration=options.duration,
                         connections=options.connections,
                         header=header,
                     )
                 )
     finally:
-        server.terminate()
-        server.wait()
-    report(results, env, data, options)
+        serving.stop(server)
+    report(results, env, data, options, (load_before, serving.load_average()))
 
 
-def report(results, env, data, options) -> None:
+def report(results, env, data, options, loads) -> None:
     database = env["DATABASE_URL"].split(":", 1)[0]
     cache = "redis" if env.get("REDIS_URL") else "local memory"
     if env.get("NEWSROOM_PAGE_CACHE", "on").lower() in {"0", "off", "false", "no"}:
         cache += ", page cache off"
+    print(f"date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; machine: {serving.machine()}")
+    print(f"load average (1, 5, 15 min): {loads[0]} before, {loads[1]} after")
     print(
         f"database: {database}; cache: {cache}; page {data['page_bytes']} bytes; "
         f"{options.workers} gunicorn workers; wrk -t2 -c{options.connections}, "

@@ -22,7 +22,6 @@ postgres://postgres@127.0.0.1:5432). Not part of the test suite.
 import argparse
 import json
 import os
-import platform
 import re
 import shutil
 import subprocess
@@ -35,6 +34,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import serving  # noqa: E402 - after the project is on the path
+
 DATABASE = "newsroom_load"
 PORT = 8124
 BASE = f"http://127.0.0.1:{PORT}"
@@ -91,37 +94,6 @@ def manage(env: dict, *args: str) -> None:
     )
 
 
-def start_gunicorn(env: dict, workers: int, access_log: Path) -> subprocess.Popen:
-    process = subprocess.Popen(  # noqa: S603 - our own server
-        [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
-            "newsroom.wsgi",
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--workers",
-            str(workers),
-            "--backlog",
-            "2048",
-            "--log-level",
-            "warning",
-            "--access-logfile",
-            str(access_log),
-            "--access-logformat",
-            "%(s)s %(m)s %(U)s",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(f"{BASE}/healthz", timeout=1)  # noqa: S310
-            return process
-        except OSError:
-            time.sleep(0.1)
-    process.terminate()
-    raise SystemExit("gunicorn did not start")
-
-
 def run_wrk(duration: int, connections: int, threads: int) -> dict:
     paths = ", ".join(f'"{path}"' for path in TARGETS.values())
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
@@ -145,24 +117,17 @@ def run_wrk(duration: int, connections: int, threads: int) -> dict:
     socket = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
     )
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     return {
         "command": " ".join(command[:-3] + ["<targets.lua>", BASE]),
         "requests": int(re.search(r"(\d+) requests in", output).group(1)),
-        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-        "p50_ms": _latency(output, "50%"),
-        "p99_ms": _latency(output, "99%"),
+        "rps": serving.wrk_rate(output),
+        "p50_ms": serving.wrk_latency(output, "50%"),
+        "p99_ms": serving.wrk_latency(output, "99%"),
         "socket_errors": sum(int(n) for n in socket.groups()) if socket else 0,
         "socket_detail": socket.group(0) if socket else "Socket errors: none",
-        "non_2xx_3xx": int(non_2xx.group(1)) if non_2xx else 0,
+        "non_2xx_3xx": serving.wrk_non_2xx(output),
         "output": output,
     }
-
-
-def _latency(output: str, label: str) -> float:
-    match = re.search(rf"{re.escape(label)}\s+([\d.]+)(us|ms|s)\b", output)
-    value, unit = float(match.group(1)), match.group(2)
-    return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
 
 
 def access_log_statuses(path: Path) -> dict:
@@ -212,18 +177,6 @@ def republish_loop(duration: float, interval: float) -> None:
     print(json.dumps({"published": published, "failures": failures}))
 
 
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{os.cpu_count()} CPUs (nproc), {cpu}"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=int, default=30)
@@ -246,7 +199,9 @@ def main() -> None:
             env, *command, *(["--no-input"] if command[0] == "collectstatic" else [])
         )
     access_log = Path(tempfile.mkdtemp()) / "access.log"
-    server = start_gunicorn(env, options.workers, access_log)
+    server = serving.start_gunicorn(
+        env, port=PORT, workers=options.workers, access_log=access_log
+    )
     try:
         for path in TARGETS.values():  # warm up, and check every target answers
             urllib.request.urlopen(BASE + path, timeout=10)  # noqa: S310
@@ -271,8 +226,7 @@ def main() -> None:
             loop.communicate(timeout=120)[0].strip().splitlines()[-1]
         )
     finally:
-        server.terminate()
-        server.wait()
+        serving.stop(server)
     statuses = access_log_statuses(access_log)
     report(options, wrk, republished, statuses)
     failed = (
@@ -287,7 +241,7 @@ def main() -> None:
 def report(options, wrk, republished, statuses) -> None:
     five = sum(n for c in statuses.values() for s, n in c.items() if s.startswith("5"))
     logged = sum(sum(c.values()) for c in statuses.values())
-    print(f"date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; machine: {machine()}")
+    print(f"date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; machine: {serving.machine()}")
     print(
         f"gunicorn: {options.workers} sync workers on PostgreSQL ({DATABASE}); "
         f"republish every {options.interval}s"
