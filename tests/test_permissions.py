@@ -42,6 +42,7 @@ from articles.models import (
     PublishedVersion,
     Rating,
 )
+from entities.models import Entity
 from tests.factories import (
     ArticleFactory,
     CitationFactory,
@@ -114,7 +115,9 @@ def world(roles):
     fiona = fact_checker(username="fiona")
     paula = publisher(username="paula")
     boss = UserFactory(username="boss", is_superuser=True)
-    acme = EntityFactory(name="Acme Corp")
+    with reversion.create_revision():
+        acme = EntityFactory(name="Acme Corp")
+        reversion.set_user(rita)
     report = SourceFactory(title="Acme annual report", publisher=acme)
 
     def article_with_claim(**fields):
@@ -265,6 +268,17 @@ def _change_user_data(world, actor):
     url = reverse("admin:auth_user_change", args=[world.rita.pk])
     data = boss_form(world, url, "user_form")
     data["is_superuser"] = "on"
+    return data
+
+
+def _acme():
+    return Entity.objects.get(name="Acme Corp")
+
+
+def _change_entity_data(world, actor):
+    url = reverse("admin:entities_entity_change", args=[_acme().pk])
+    data = boss_form(world, url, "entity_form")
+    data["name"] = "Renamed by the actor"
     return data
 
 
@@ -454,6 +468,62 @@ ACTIONS = [
             article=w.draft, text="A forged or real correction."
         ),
         guarded=("articles.Correction",),
+    ),
+    Action(
+        "change entity",
+        "post",
+        lambda w: reverse("admin:entities_entity_change", args=[_acme().pk]),
+        EDITORS,
+        data=_change_entity_data,
+        effect=lambda w, a: Entity.objects.get(name="Renamed by the actor"),
+    ),
+    Action(
+        "entity revision page",
+        "get",
+        lambda w: reverse(
+            "admin:entities_entity_revision",
+            args=[_acme().pk, Version.objects.get_for_object(_acme()).get().pk],
+        ),
+        EDITORS,
+    ),
+    Action(
+        "entity names through the autocomplete",
+        "get",
+        lambda w: (
+            reverse("admin:autocomplete")
+            + "?term=Acme&app_label=articles&model_name=claim&field_name=claimant"
+        ),
+        EDITORS,
+    ),
+    Action(
+        "submit (GET)",
+        "get",
+        lambda w: article_action("submit", w.draft),
+        POST_ONLY,
+    ),
+    Action(
+        "unpublish (GET)",
+        "get",
+        lambda w: article_action("unpublish", w.live),
+        POST_ONLY,
+    ),
+    Action(
+        "tag claim (GET)",
+        "get",
+        lambda w: article_action("tag", w.draft),
+        POST_ONLY,
+    ),
+    Action(
+        "make preview link (GET)",
+        "get",
+        lambda w: article_action("preview", w.draft),
+        POST_ONLY,
+    ),
+    Action(
+        "revoke preview link (GET)",
+        "get",
+        lambda w: article_action("revoke_preview", w.draft, w.link.pk),
+        POST_ONLY,
     ),
     Action(
         "correction add page",
