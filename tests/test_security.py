@@ -258,3 +258,97 @@ def test_redis_url_at_a_closed_port_serves_and_logs_once(tmp_path):
     assert result["backend"] == "django.core.cache.backends.redis.RedisCache"
     assert result["statuses"] == [200] * 6
     assert served.stderr.count("The cache is unavailable") == 1, served.stderr
+
+
+# Production settings -----------------------------------------------------------
+
+_PRODUCTION = {
+    "DEBUG": "0",
+    "HTTPS": "1",
+    "ALLOWED_HOSTS": "news.example.org",
+    "SITE_URL": "https://news.example.org",
+    "SECRET_KEY": "production-settings-test-" + "k" * 50,
+}
+_SHOW_SETTINGS = """
+import json, django
+django.setup()
+from django.conf import settings as s
+print(json.dumps({name: getattr(s, name) for name in (
+    "DEBUG", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "SECURE_PROXY_SSL_HEADER",
+)}))
+"""
+
+
+def _manage(*args, **environment):
+    env = {k: v for k, v in os.environ.items() if k not in _PRODUCTION}
+    env.update(environment, DJANGO_SETTINGS_MODULE="newsroom.settings")
+    return subprocess.run(  # noqa: S603 - our own manage.py
+        [sys.executable, *args],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_settings_turn_on_https_only_and_pass_the_deploy_check():
+    shown = _manage("-c", _SHOW_SETTINGS, **_PRODUCTION)
+    assert shown.returncode == 0, shown.stderr[-2000:]
+    values = json.loads(shown.stdout)
+    assert values["DEBUG"] is False
+    assert values["SECURE_SSL_REDIRECT"] is True
+    assert values["SECURE_HSTS_SECONDS"] >= 365 * 24 * 3600
+    assert values["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is True
+    assert values["SESSION_COOKIE_SECURE"] and values["CSRF_COOKIE_SECURE"]
+    assert values["SESSION_COOKIE_HTTPONLY"] is True
+    assert values["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+
+    check = _manage(
+        "manage.py", "check", "--deploy", "--fail-level", "WARNING", **_PRODUCTION
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_without_a_secret_key_and_debug_off_the_site_refuses_to_start():
+    production = {**_PRODUCTION, "SECRET_KEY": ""}
+    refused = _manage("manage.py", "check", **production)
+    assert refused.returncode != 0
+    assert "SECRET_KEY is not set and DEBUG is off" in refused.stderr
+
+
+# Escaping is the default everywhere -------------------------------------------------
+
+
+def test_one_mark_safe_and_safe_only_on_the_sanitised_body():
+    """Everything else is escaped: format_html, or the templates' autoescape."""
+    root = Path(settings.BASE_DIR)
+    python = [
+        path
+        for folder in ("articles", "entities", "newsroom")
+        for path in (root / folder).rglob("*.py")
+    ]
+    templates = [
+        path
+        for folder in ("templates", "articles", "entities")
+        for path in (root / folder).rglob("*.html")
+    ]
+
+    def found(paths, pattern):
+        return [
+            f"{path.relative_to(root)}: {match[0]}"
+            for path in sorted(paths)
+            for match in re.finditer(pattern, path.read_text())
+        ]
+
+    assert found(python, r"\bmark_safe\([^)]*\)") == [
+        "articles/templatetags/newsroom.py: mark_safe(encoded)"
+    ]
+    # SafeString only around a literal (a closing tag), never around data.
+    assert found(python, r"\bSafeString\((?!\s*[\"'])") == []
+    assert found(templates, r"[\w.]+\s*\|\s*safe(seq)?\b") == [
+        "templates/articles/article_detail.html: version.body_html|safe"
+    ]
+    assert found(templates, r"\{%\s*autoescape\s+off") == []
