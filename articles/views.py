@@ -44,8 +44,13 @@ class HomeView(ListView):
 
 def _published_article(slug):
     """The article at ``slug`` with its live version, or the right error."""
+    # The Markdown and the plain text are for search and diffs, not the page;
+    # on a long article they are most of the row.
     article = get_object_or_404(
-        Article.objects.select_related("live_version"), slug=slug
+        Article.objects.select_related("live_version").defer(
+            "live_version__body", "live_version__body_text"
+        ),
+        slug=slug,
     )
     if article.live_version is None:
         if article.status == Article.Status.WITHDRAWN and article.first_published_at:
