@@ -114,6 +114,8 @@ class ArticleForm(forms.ModelForm):
             # Room for a long article: the body is what editors work in.
             self.fields["body"].widget.attrs.update(rows=24)
         self.locked = None
+        # On a conflict: (the lock version the editor opened, the saved row).
+        self.conflict = None
 
     def clean(self):
         cleaned = super().clean()
@@ -128,6 +130,7 @@ class ArticleForm(forms.ModelForm):
             data = self.data.copy()
             data[self.add_prefix("seen_lock_version")] = str(current.lock_version)
             self.data = data
+            self.conflict = (seen, current)
             raise ValidationError(self._conflict_message(current), code="conflict")
         self.locked = current
         return cleaned
@@ -145,10 +148,10 @@ class ArticleForm(forms.ModelForm):
             who, when = "someone", _format_when(current.updated_at)
         return (
             f"{who} saved this article at {when}, after you opened it. Your "
-            "changes are NOT saved yet: they are still in the form below. Open "
-            "the article's History in another tab to see what changed, merge "
-            "what you need, then press Save again. Saving again replaces their "
-            "version with yours."
+            "changes are NOT saved yet: they are still in the form below. See "
+            "what changed since you opened it above the form (or in the "
+            "article's History), merge what you need, then press Save again. "
+            "Saving again replaces their version with yours."
         )
 
 
@@ -748,7 +751,32 @@ class ArticleAdmin(GuardedVersionAdmin):
     ):
         if change and obj is not None:
             context["workflow"] = self._workflow_context(request, obj)
+            conflict = getattr(context["adminform"].form, "conflict", None)
+            if conflict is not None:
+                context["conflict_comparison"] = self._conflict_comparison(*conflict)
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _conflict_comparison(self, seen: int, current: Article):
+        """What was saved since the editor opened the article at ``seen``."""
+        versions = Version.objects.get_for_object(current).select_related(
+            "revision__user"
+        )
+        opened = next(
+            (v for v in versions[:50] if v.field_dict.get("lock_version") == seen),
+            None,
+        )
+        if opened is None:
+            return None
+        latest = versions.first()
+        return compare.compare(
+            compare.state_from_revision(
+                opened.revision, current.pk, label="the article as you opened it"
+            ),
+            compare.state_from_article(
+                current,
+                label=f"the article as {_user_name(latest.revision.user)} saved it",
+            ),
+        )
 
     def _workflow_context(self, request, article: Article) -> dict:
         user = request.user

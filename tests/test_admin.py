@@ -532,6 +532,33 @@ def test_conflicting_save_is_refused_and_keeps_the_typed_text(client, people, ar
     assert "My new paragraph about Acme." in article.body
 
 
+def test_conflict_shows_what_was_saved_since_the_form_was_opened(
+    client, people, article
+):
+    rita = client_for(client.__class__(), people["reporter"])
+    first = form_data(rita.get(change_url(article)))
+    first["body"] = "Acme grew fast. Analysts expect the trend to continue."
+    assert rita.post(change_url(article), first).status_code == 302
+    client_for(client, people["checker"])
+    mine = form_data(client.get(change_url(article)))  # opened here
+    theirs = form_data(rita.get(change_url(article)))
+    theirs["body"] = theirs["body"].replace("fast", "slowly")
+    theirs["dek"] = "A standfirst Rita added."
+    assert rita.post(change_url(article), theirs).status_code == 302
+
+    mine["title"] = "My new title"
+    page = client.post(change_url(article), mine).content.decode()
+
+    assert "What changed since you opened it" in page
+    assert "the article as you opened it" in page
+    assert "the article as Rita Reyes saved it" in page
+    assert "<del>fast</del>" in page and "<ins>slowly</ins>" in page
+    assert "<ins>A standfirst Rita added</ins>." in page
+    # Only what Rita saved: my unsaved title is in the form, not in the diff.
+    assert "<ins>My new title</ins>" not in page
+    assert 'value="My new title"' in page
+
+
 def test_successful_save_increments_the_lock_version(client, people, article):
     client_for(client, people["reporter"])
     data = form_data(client.get(change_url(article)))
