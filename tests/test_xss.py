@@ -27,6 +27,7 @@ import re
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 import pytest
@@ -36,11 +37,13 @@ from django.db import IntegrityError, transaction
 from django.template import Context, Template
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from reversion.models import Version
 
 from articles import previews, workflow
 from articles.models import Article, Citation, Rating
-from articles.rendering import markdown_to_html, render_body
+from articles.rendering import ALLOWED_TAGS, markdown_to_html, render_body
 from articles.roles import setup_roles
 from entities.models import Entity, Source
 from tests.factories import UserFactory, fact_checker, publisher, reporter
@@ -73,11 +76,12 @@ MIN_FIRED_IN_CONTROL = 30
 class _Elements(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.tags, self.attrs = set(), []
+        self.tags, self.attrs, self.elements = set(), [], []
 
     def handle_starttag(self, tag, attrs):
         self.tags.add(tag)
         self.attrs.extend((tag, name, value or "") for name, value in attrs)
+        self.elements.append((tag, dict(attrs)))
 
     handle_startendtag = handle_starttag
 
@@ -109,6 +113,110 @@ def test_rendered_body_keeps_to_the_allowlist(payload):
             if name == "href":
                 assert not _script_url(value), html
                 assert tag == "a"
+
+
+# Fragments that Markdown, HTML and URL parsers treat specially, for texts
+# that no list of payloads foresaw.
+_FRAGMENTS = [
+    "<",
+    ">",
+    "</",
+    "/>",
+    "<!--",
+    "-->",
+    "<![CDATA[",
+    "]]>",
+    "&",
+    "&#",
+    "&#x",
+    ";",
+    "&colon;",
+    "&lt;",
+    '"',
+    "'",
+    "`",
+    "```",
+    "=",
+    " ",
+    "\t",
+    "\n",
+    "\n\n",
+    "*",
+    "_",
+    "**",
+    "[",
+    "]",
+    "(",
+    ")",
+    "![",
+    "](",
+    "]: ",
+    "<http://",
+    "\\",
+    "script",
+    "img",
+    "svg",
+    "iframe",
+    "a",
+    "style",
+    "math",
+    "mglyph",
+    "title",
+    " src=",
+    " href=",
+    " onerror=",
+    " onload=",
+    "alert(1)",
+    "x",
+    "javascript:",
+    "JaVaScRiPt:",
+    "java\tscript:",
+    "data:text/html,",
+    "vbscript:",
+    "mailto:a@example.org",
+    "https://example.org/",
+    "http://e.org",
+    "//e.org",
+    "\u2028",
+    "\x00",
+    "\ue000",
+    "\ue001",
+]
+_texts = st.lists(st.sampled_from(_FRAGMENTS) | st.text(max_size=4), max_size=40).map(
+    "".join
+)
+_ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "rel", "class"},
+    "abbr": {"title"},
+    "mark": {"class", "id"},
+}
+
+
+@given(text=_texts, where=st.tuples(st.floats(0, 1), st.floats(0, 1)))
+@settings(max_examples=400, deadline=None)
+def test_any_body_renders_to_allowlisted_html(text, where):
+    """For all texts, not only the payloads: the sanitiser's rules hold."""
+    start, end = sorted(int(f * len(text)) for f in where)
+    claim = {
+        "start": start,
+        "end": max(end, start + 1),
+        "rating": "false",
+        "rating_label": "False",
+        "anchor_id": "claim-1",
+    }
+    for html in (markdown_to_html(text), render_body(text, [claim])):
+        elements = _Elements()
+        elements.feed(html)
+        assert elements.tags <= ALLOWED_TAGS | {"mark"}, html
+        for tag, name, value in elements.attrs:
+            assert name in _ALLOWED_ATTRIBUTES.get(tag, ()), (tag, name, html)
+            if name == "href":
+                assert not _script_url(value), html
+                scheme = urlsplit(value.strip()).scheme.lower()
+                assert scheme in ("", "http", "https", "mailto"), html
+        for tag, attrs in elements.elements:
+            if tag == "a" and not (attrs.get("href") or "").startswith("#"):
+                assert attrs.get("rel") == "nofollow noopener noreferrer", html
 
 
 @pytest.mark.parametrize("payload", PAYLOADS, ids=lambda p: f"payload-{p.number}")
