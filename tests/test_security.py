@@ -9,12 +9,15 @@ import subprocess
 import sys
 import time
 from importlib.metadata import version
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.db import connections
 from django.db.utils import ConnectionHandler
+from django.test import Client
 from packaging.version import Version
 
 from articles import workflow
@@ -48,6 +51,39 @@ def test_lockout_is_per_username_from_another_address_too(client):
         REMOTE_ADDR="10.9.8.7",
     )
     assert other.status_code == 429
+
+
+def test_lockout_is_per_address_too_whatever_the_usernames(client):
+    UserFactory(username="editor")
+    for n in range(5):
+        client.post("/admin/login/", {"username": f"guess{n}", "password": "wrong"})
+    locked = client.post("/admin/login/", {"username": "editor", "password": PASSWORD})
+    assert locked.status_code == 429
+    elsewhere = Client(REMOTE_ADDR="10.9.8.7").post(
+        "/admin/login/", {"username": "editor", "password": PASSWORD}
+    )
+    assert elsewhere.status_code == 302
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("axes_reset_username", "editor"),
+        ("axes_reset_ip", "127.0.0.1"),
+        ("axes_reset",),
+    ],
+)
+def test_the_documented_commands_unlock_a_locked_account(client, command):
+    """README: axes_reset_username NAME, axes_reset_ip IP or axes_reset."""
+    UserFactory(username="editor")
+    for _ in range(5):
+        client.post("/admin/login/", {"username": "editor", "password": "wrong"})
+    login = {"username": "editor", "password": PASSWORD}
+    assert client.post("/admin/login/", login).status_code == 429
+    call_command(*command, stdout=StringIO())
+    response = client.post("/admin/login/", login)
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"]
 
 
 def test_login_works_and_changes_the_session_key(client):
