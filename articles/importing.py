@@ -78,8 +78,8 @@ def read_file(path: Path) -> str:
         size = path.stat().st_size
         if size > MAX_BYTES:
             raise DocumentError(
-                f"is too large ({size // 1024 // 1024} MB; the limit is "
-                f"{MAX_BYTES // 1024 // 1024} MB)"
+                f"is too large ({size:,} bytes; the limit is {MAX_BYTES:,} "
+                f"bytes, {MAX_BYTES // 2**20} MB)"
             )
         data = path.read_bytes()
     except FileNotFoundError:

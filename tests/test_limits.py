@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from reversion.models import Version
 
-from articles import workflow
+from articles import importing, workflow
 from articles.models import (
     BODY_MAX_LENGTH,
     DEK_MAX_LENGTH,
@@ -232,6 +232,18 @@ def test_imports_refuse_texts_over_the_cap(people, tmp_path):
     limit = f"the limit is {EXPLANATION_MAX_LENGTH}"
     assert f"claims[0].rating_explanation is {EXPLANATION_MAX_LENGTH + 1}" in err
     assert "corrections[0].text" in err and limit in err
+    assert not Article.objects.exists()
+
+
+def test_import_refuses_a_file_over_the_size_cap_before_reading_it(people, tmp_path):
+    path = tmp_path / "huge.txt"
+    with path.open("wb") as huge:
+        huge.truncate(importing.MAX_BYTES + 1)  # sparse: nothing is written
+    err = _import(path)
+    assert (
+        f"huge.txt: is too large ({importing.MAX_BYTES + 1:,} bytes; the limit is "
+        f"{importing.MAX_BYTES:,} bytes, 20 MB)" in err
+    )
     assert not Article.objects.exists()
 
 
