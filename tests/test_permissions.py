@@ -91,6 +91,8 @@ POST_ONLY = cells(
     staff=405, reporter=405, fact_checker=405, publisher=405, superuser=405
 )
 NOT_FOUND = dict.fromkeys(ROLES, 404)
+# An id of another article's record, guessed into this article's URL.
+GUESSED = cells(staff=403, reporter=404, fact_checker=404, publisher=404, superuser=404)
 
 
 # The newsroom each cell starts from -------------------------------------------
@@ -140,6 +142,7 @@ def world(roles):
     gone, _ = article_with_claim(title="Acme gone", slug="acme-gone")
     gone.delete()
     link, _token = previews.create_preview(draft, user=rita)
+    live_link, _token = previews.create_preview(live, user=rita)
     return World(
         rita=rita,
         boss=boss,
@@ -149,6 +152,10 @@ def world(roles):
         old_revision=old_revision,
         deleted=Version.objects.get_deleted(Article).get(),
         link=link,
+        extra={
+            "live_link": live_link,
+            "live_revision": Version.objects.get_for_object(live).last(),
+        },
     )
 
 
@@ -524,6 +531,36 @@ ACTIONS = [
         "get",
         lambda w: article_action("revoke_preview", w.draft, w.link.pk),
         POST_ONLY,
+    ),
+    Action(
+        "revoke another article's preview link (guessed id)",
+        "post",
+        lambda w: article_action("revoke_preview", w.draft, w.extra["live_link"].pk),
+        GUESSED,
+    ),
+    Action(
+        "restore another article's revision (guessed id)",
+        "post",
+        lambda w: article_action(
+            "restore", w.draft, w.extra["live_revision"].revision_id
+        ),
+        GUESSED,
+    ),
+    Action(
+        "compare with another article's revision (guessed id)",
+        "get",
+        lambda w: (
+            article_action("compare", w.draft)
+            + f"?from={w.extra['live_revision'].revision_id}&to=current"
+        ),
+        GUESSED,
+    ),
+    Action(
+        "another article's revision page (guessed id)",
+        "get",
+        lambda w: article_action("revision", w.draft, w.extra["live_revision"].pk),
+        # The version is looked up first: 404 before any permission check.
+        {**GUESSED, "staff": 404},
     ),
     Action(
         "correction add page",
