@@ -403,6 +403,22 @@ def test_admin_article_changelist_queries_do_not_grow_with_articles(
     assert response.context["cl"].result_count == n
 
 
+@pytest.mark.parametrize("n", [1, 50])
+def test_admin_article_search_queries_do_not_grow_with_matches(
+    admin_client, staff, django_assert_max_num_queries, n
+):
+    for _ in range(n):
+        article_with_claims(1, user=staff, word="zeppelin")
+    article_with_claims(1, user=staff, word="turnover")
+    response = count_page(
+        "/admin/articles/article/?q=zeppelin",
+        admin_client,
+        django_assert_max_num_queries,
+        BOUNDS["admin_changelist"],
+    )
+    assert response.context["cl"].result_count == n
+
+
 @pytest.mark.parametrize("n", [1, 100])
 def test_admin_article_change_page_queries_do_not_grow_with_claims(
     admin_client, staff, django_assert_max_num_queries, n

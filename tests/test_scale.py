@@ -7,6 +7,7 @@ import random
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
 
 from articles import compare
 from articles.models import Claim
@@ -175,3 +176,21 @@ def test_article_admin_list_names_who_changed_each_article_last(client, boss, st
     response = client.get("/admin/articles/article/")
     row = next(r for r in response.context["cl"].result_list if r.pk == article.pk)
     assert row.last_editor_name == "last-editor"
+
+
+def test_admin_article_search_uses_the_trigram_indexes_on_postgresql(
+    client, boss, staff
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("trigram indexes are PostgreSQL's")
+    article_with_claims(3, user=staff, word="zeppelin")
+    response = client.get("/admin/articles/article/?q=zeppelin")
+    assert response.context["cl"].result_count == 1
+    with connection.cursor() as cursor:
+        # Left no other way in, the planner shows whether the indexes match
+        # the expressions the admin's search sends.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+    plan = response.context["cl"].queryset.order_by().explain()
+    for column in ("title", "slug", "body"):
+        assert f"Bitmap Index Scan on articles_article_{column}_trgm" in plan
