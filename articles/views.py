@@ -6,6 +6,7 @@ from django.db import DatabaseError, connection
 from django.db.models import F
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
 from django.views.generic import ListView, TemplateView
 
 from . import compare, previews, search, structured_data
@@ -162,6 +163,7 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 
+@never_cache  # a cached 200 would hide an outage from the load balancer
 def healthz(request):
     """200 when the database answers, 503 when it does not."""
     try:
