@@ -173,10 +173,13 @@ def _runs(text: str):
         yield run, sentence_start, start
 
 
-def _split_known(words: list[str], known: set) -> list[list[str]]:
-    """The parts of a run that are not known names (longest names first)."""
+def _split_known(words: list[str], known: set, longest: int) -> list[list[str]]:
+    """
+    The parts of a run that are not known names (longest names first).
+
+    ``longest`` is the most words a known name has.
+    """
     lowered = [w.lower() for w in words]
-    longest = max((len(k) for k in known), default=0)
     parts, current, i = [], [], 0
     while i < len(words):
         for size in range(min(longest, len(words) - i), 0, -1):
@@ -216,6 +219,7 @@ def suggest_entities(
         tokens = tuple(t.lower() for t in _WORD.findall(name))
         if tokens:
             known.add(tokens)
+    longest = max((len(k) for k in known), default=0)
     runs = list(_runs(text))
     inside = {tuple(words) for words, sentence_start, _ in runs if not sentence_start}
     counts, first = Counter(), {}
@@ -224,7 +228,7 @@ def suggest_entities(
         # a name only if it stands alone as one elsewhere too.
         if sentence_start and tuple(words) not in inside and (words[0],) not in inside:
             words = words[1:]
-        for part in _split_known(words, known):
+        for part in _split_known(words, known, longest):
             part = _tidy(part)
             if not part or not any(_is_name_word(w) for w in part):
                 continue
