@@ -299,13 +299,32 @@ class TextMap:
         )
         return [(op, len(text)) for op, text in diffs]
 
+    def _patience(self, old_tokens: list[str], new_tokens: list[str]):
+        """
+        The diff of two passages' tokens, words found once in each held
+        together first (a "patience" diff, as for the lines): a quote's own
+        words stay matched when the edit repeats the words around it, where
+        a plain minimal diff may match those instead and read the quote as
+        deleted and typed again.
+        """
+        ops, previous = [], (0, 0)
+        for i, j in [
+            *_unique_matches(old_tokens, new_tokens),
+            (len(old_tokens), len(new_tokens)),
+        ]:
+            ops += self._diff(old_tokens[previous[0] : i], new_tokens[previous[1] : j])
+            if i < len(old_tokens):
+                ops.append((diff_match_patch.DIFF_EQUAL, 1))
+                previous = (i + 1, j + 1)
+        return ops
+
     def _words(self, old: str, new: str, old_pos: int, new_pos: int):
         """Diff the words of a changed passage; return the positions after it."""
         if not old or not new:
             return old_pos + len(old), new_pos + len(new)
         old_tokens, new_tokens = _TOKEN.findall(old), _TOKEN.findall(new)
         old_token = new_token = 0
-        for op, count in self._diff(old_tokens, new_tokens):
+        for op, count in self._patience(old_tokens, new_tokens):
             if op == diff_match_patch.DIFF_EQUAL:
                 length = sum(map(len, old_tokens[old_token : old_token + count]))
                 self._add(old_pos, new_pos, length)
@@ -552,6 +571,27 @@ def _search(body: str, old: Selector) -> Anchoring:
     if len(exact) > 1 and best.context < AMBIGUOUS_CONTEXT:
         return Anchoring("orphaned", None)
     return Anchoring("anchored", select(body, best.start, best.end))
+
+
+def refind(body: str, old: Selector) -> Anchoring:
+    """
+    Find a lost (orphaned) claim again: only its own words in its own context,
+    word for word, as when the passage it was in is put back.
+
+    A lost claim's selector describes a text that is gone, so nothing can be
+    carried through a diff, and any looser match could be another sentence
+    that happens to say the same words.
+    """
+    length = len(old.quote)
+    fitting = [
+        p
+        for p in _occurrences(body, old.quote)
+        if old.quote and _fits_exactly(body, p, p + length, old)
+    ]
+    if not fitting:
+        return Anchoring("orphaned", None)
+    best = min(fitting, key=lambda p: (abs(p - old.start), p))
+    return Anchoring("anchored", select(body, best, best + length))
 
 
 def _bracketed(body: str, old: Selector) -> _Candidate | None:

@@ -237,6 +237,9 @@ def reanchor_claims(
         old = _selector(claim)
         if claim.pk in placed:
             result = anchoring.anchor(body, old, old_body=body)
+        elif claim.anchor == Claim.Anchor.ORPHANED:
+            # Lost by an earlier save: back only if its passage is put back.
+            result = anchoring.refind(body, old)
         else:
             result = anchoring.anchor(body, old, old_body=old_body, text_map=text_map)
         updates = {}

@@ -100,9 +100,13 @@ QUOTE_WORDS = (
 )
 PARAGRAPH = "\n\n"  # a filler token: paragraphs, as the body has them
 
-# More for a deeper search: ANCHORING_EXAMPLES=5000 pytest tests/test_anchoring.py
+# The same examples on every run (a suite that passes or fails for the code,
+# not for the luck of the draw). A deeper, random search by hand:
+#     ANCHORING_EXAMPLES=5000 ANCHORING_RANDOM=1 pytest tests/test_anchoring.py
 EXAMPLES = settings(
-    max_examples=int(os.environ.get("ANCHORING_EXAMPLES", "150")), deadline=None
+    max_examples=int(os.environ.get("ANCHORING_EXAMPLES", "150")),
+    deadline=None,
+    derandomize=not os.environ.get("ANCHORING_RANDOM"),
 )
 
 

@@ -96,6 +96,33 @@ class DemoEditTests(TestCase):
     def test_deleting_the_information_paragraph_without_the_old_body(self):
         self.check_information_paragraph_deleted(old_body=False)
 
+    def check_lost_claim_stays_lost(self, old_body: bool):
+        original = self.article.body
+        body = original.replace(INFORMATION_PARAGRAPH, "")
+        save_body(self.article, body, old_body=old_body)
+        # Its words turn up in someone else's sentence, then an unrelated save.
+        body += f"\n\nA rival said it doubted it: {MARCH} Nobody else did.\n"
+        save_body(self.article, body, old_body=old_body)
+        body = body.replace("OpenAI and Microsoft", "Microsoft and OpenAI", 1)
+        report = save_body(self.article, body, old_body=old_body)
+        assert report.found == []
+        assert self.claim(MARCH).anchor == Claim.Anchor.ORPHANED
+        assert blocker_codes(self.article).count("orphaned") == 2
+        # Putting the paragraph back, word for word, finds both claims again.
+        report = save_body(self.article, original, old_body=old_body)
+        assert {claim.quote for claim in report.found} == {REPORT, MARCH}
+        for quote in (REPORT, MARCH):
+            claim = self.claim(quote)
+            assert claim.anchor == Claim.Anchor.ANCHORED
+            assert original[claim.start : claim.end] == quote
+        assert "orphaned" not in blocker_codes(self.article)
+
+    def test_a_lost_claim_is_not_attached_to_another_sentence_later(self):
+        self.check_lost_claim_stays_lost(old_body=True)
+
+    def test_a_lost_claim_is_not_attached_later_without_the_old_body(self):
+        self.check_lost_claim_stays_lost(old_body=False)
+
     # Rewording "as soon as March" ------------------------------------------------
 
     def check_march_reworded(self, old_body: bool):
