@@ -66,6 +66,11 @@ RATING_FIELDS = ("rating", "rating_explanation")
 # Form fields -----------------------------------------------------------------
 
 
+def one_line_break(text: str) -> str:
+    """``text`` with each line break as ``\n`` (browsers send ``\r\n``)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 class PlainTextField(forms.CharField):
     """
     A CharField that stores line breaks as ``\\n``.
@@ -76,8 +81,7 @@ class PlainTextField(forms.CharField):
     """
 
     def to_python(self, value):
-        value = super().to_python(value)
-        return value.replace("\r\n", "\n").replace("\r", "\n")
+        return one_line_break(super().to_python(value))
 
 
 def _textarea(rows: int):
@@ -373,7 +377,9 @@ class ClaimInline(admin.TabularInline):
     )
     autocomplete_fields = ("claimant",)
     show_change_link = True
-    extra = 0
+    # One blank row: without JavaScript ("Add another" is a script) it is the
+    # way to add a claim; an untouched blank row saves nothing.
+    extra = 1
     verbose_name_plural = "claims (open a claim to edit its sources)"
     template = "admin/articles/article/claim_inline.html"
     formfield_overrides = {models.TextField: _textarea(2)}
@@ -621,17 +627,19 @@ class ArticleAdmin(GuardedVersionAdmin):
         """The saved body with its claims marked, where claims are tagged."""
         if obj is None or obj.pk is None:
             return "Save the article, then tag its claims in its text here."
+        # The stored text, which the claims' offsets count in: after a refused
+        # save the form (and ``obj``) holds the editor's unsaved text.
+        body = Article.objects.values_list("body", flat=True).get(pk=obj.pk)
         claims = obj.claims.select_related("claimant").prefetch_related("citations")
-        for claim in claims:
-            claim.article = obj  # no query per claim for its body
         shown, lost = tagging.marked_claims(
+            body,
             claims,
             lambda claim: reverse("admin:articles_claim_change", args=[claim.pk]),
         )
         return render_to_string(
             "admin/articles/article/claims_in_text.html",
             {
-                "text": tagging.render_text(obj.body, shown),
+                "text": tagging.render_text(body, shown),
                 "lost": lost,
                 "legend": tagging.legend(),
             },
@@ -1060,7 +1068,9 @@ class ArticleAdmin(GuardedVersionAdmin):
                 messages.ERROR,
             )
             return self._back_to_article(article)
-        if article.body[start:end] != request.POST.get("quote", ""):
+        # Browsers send a selection's line breaks as \r\n, as in a textarea.
+        quote = one_line_break(request.POST.get("quote", ""))
+        if article.body[start:end] != quote:
             self.message_user(
                 request,
                 "Not tagged: the saved text is not what you selected (someone "

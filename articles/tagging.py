@@ -70,8 +70,10 @@ def describe(claim: Claim, number: int, url: str, citations=None) -> MarkedClaim
     )
 
 
-def marked_claims(claims, url_for) -> tuple[list[MarkedClaim], list[MarkedClaim]]:
-    """The claims in body order, numbered: (those in the text, those lost)."""
+def marked_claims(
+    body: str, claims, url_for
+) -> tuple[list[MarkedClaim], list[MarkedClaim]]:
+    """The claims in ``body`` order, numbered: (those in the text, those lost)."""
     shown, lost = [], []
     for number, claim in enumerate(
         sorted(claims, key=lambda c: (c.start, c.end, c.pk)), 1
@@ -79,7 +81,7 @@ def marked_claims(claims, url_for) -> tuple[list[MarkedClaim], list[MarkedClaim]
         marked = describe(claim, number, url_for(claim), list(claim.citations.all()))
         in_text = (
             claim.anchor != Claim.Anchor.ORPHANED
-            and claim.article.body[claim.start : claim.end] == claim.quote
+            and body[claim.start : claim.end] == claim.quote
             and claim.end > claim.start
         )
         (shown if in_text else lost).append(marked)

@@ -196,6 +196,39 @@ def test_tagging_counts_code_points_outside_the_bmp(client, people, article):
     assert BODY[claim.start - len(claim.prefix) : claim.start] == claim.prefix
 
 
+def test_a_selection_across_paragraphs_is_tagged_as_browsers_send_it(
+    client, people, article
+):
+    client.force_login(people["reporter"])
+    quote = "🚀\n\nThe rocket"
+    start = BODY.index(quote)
+    response = client.post(
+        reverse("admin:articles_article_tag", args=[article.pk]),
+        # A form sends the selection's line breaks as CR LF.
+        {"start": start, "end": start + len(quote), "quote": "🚀\r\n\r\nThe rocket"},
+        follow=True,
+    )
+    assert any("Tagged claim" in str(m) for m in response.context["messages"])
+    assert article.claims.get().quote == quote
+
+
+def test_after_a_refused_save_the_text_view_shows_the_saved_text(
+    client, people, article
+):
+    claim_on(article, "reached orbit at 10:42", tagged_by=people["reporter"])
+    client.force_login(people["reporter"])
+    data = form_data(client.get(change_url(article)))
+    data["body"] = "Rewritten from the first word. " + data["body"]
+    blank = int(data["claims-TOTAL_FORMS"]) - 1
+    data[f"claims-{blank}-quote"] = "words that are nowhere in the text"
+    response = client.post(change_url(article), data)
+    assert response.status_code == 200  # refused: the quote is not in the text
+    view = text_view(response)
+    assert "".join(text for _, text, _ in view.runs) == BODY
+    assert view.opened == view.closed == 1  # the claim, marked where it is
+    assert "Not in the text" not in response.content.decode()
+
+
 def test_tagging_refuses_utf16_offsets(client, people, article):
     client.force_login(people["reporter"])
     quote = "“it worked first time”"
@@ -217,11 +250,12 @@ def test_the_page_works_without_javascript(client, people, article):
     assert "newsroom/tag_claim" in page
     assert 'id="newsroom-text"' in page
     assert 'contenteditable="true"' not in page  # set by the script only
+    # The blank row the page comes with, filled in as a browser submits it.
     data = form_data(response)
-    total = int(data["claims-TOTAL_FORMS"])
-    data["claims-TOTAL_FORMS"] = str(total + 1)
-    data[f"claims-{total}-quote"] = "it worked first time"
-    data[f"claims-{total}-kind"] = Claim.Kind.QUOTE
+    blank = int(data["claims-TOTAL_FORMS"]) - 1
+    assert data[f"claims-{blank}-quote"] == ""
+    data[f"claims-{blank}-quote"] = "it worked first time"
+    data[f"claims-{blank}-kind"] = Claim.Kind.QUOTE
     assert client.post(change_url(article), data).status_code == 302
     claim = article.claims.get()
     assert BODY[claim.start : claim.end] == "it worked first time"

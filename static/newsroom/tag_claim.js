@@ -209,8 +209,37 @@
       return mark && region.contains(mark) ? mark : null;
     }
 
+    function unsaved() {
+      // Whether anything in the article's form differs from the page as loaded.
+      var changeForm = region.closest("form");
+      if (!changeForm) {
+        return false;
+      }
+      return Array.prototype.some.call(changeForm.elements, function (field) {
+        if (field.type === "checkbox" || field.type === "radio") {
+          return field.checked !== field.defaultChecked;
+        }
+        if (field.options) {
+          // A single select with no option marked shows its first one.
+          var options = Array.prototype.slice.call(field.options);
+          var marked = options.filter(function (option) {
+            return option.defaultSelected;
+          });
+          if (!marked.length && !field.multiple && options.length) {
+            marked = [options[0]];
+          }
+          return options.some(function (option) {
+            return option.selected !== (marked.indexOf(option) >= 0);
+          });
+        }
+        return "defaultValue" in field && field.value !== field.defaultValue;
+      });
+    }
+
     function open(href, newTab) {
-      if (newTab) {
+      // With unsaved changes on the page, the claim opens in a new tab, so
+      // nothing typed is lost.
+      if (newTab || unsaved()) {
         window.open(href, "_blank", "noopener");
       } else {
         window.location.assign(href);
