@@ -677,29 +677,13 @@ class ArticleAdmin(GuardedVersionAdmin):
         elif formset.model is Mention:
             mentions = formset.save(commit=False)
             for mention in formset.deleted_objects:
-                self._remove_mention(request, mention)
+                _remove_mention(self, request, mention)
             for mention in mentions:
                 if mention._state.adding:
                     mention.origin = Mention.Origin.MANUAL
                 mention.save()
         else:
             super().save_formset(request, form, formset, change)
-
-    def _remove_mention(self, request, mention):
-        """Unlink an entity; one named in the text is suppressed, not deleted."""
-        if not mention.count:
-            mention.delete()
-            return
-        # Deleted, it would be found in the text again on this very save.
-        mention.suppressed = True
-        mention.save(update_fields=["suppressed"])
-        self.message_user(
-            request,
-            f"{mention.entity} is named in the text, so its link is suppressed "
-            "rather than deleted: it stays off on later saves. Untick "
-            "“suppressed” to link it again.",
-            messages.INFO,
-        )
 
     def _save_claims(self, request, formset):
         claims = formset.save(commit=False)
@@ -1612,6 +1596,18 @@ class PublishedVersionAdmin(admin.ModelAdmin):
         return False
 
 
+def _remove_mention(model_admin, request, mention) -> None:
+    """Unlink an entity; one named in the text is suppressed, not deleted."""
+    if workflow.remove_mention(mention):
+        model_admin.message_user(
+            request,
+            f"{mention.entity} is named in the text, so its link is suppressed "
+            "rather than deleted: it stays off on later saves. Untick "
+            "“suppressed” to link it again.",
+            messages.INFO,
+        )
+
+
 @admin.register(Mention)
 class MentionAdmin(admin.ModelAdmin):
     list_display = ("entity", "article", "count", "origin", "suppressed")
@@ -1625,6 +1621,13 @@ class MentionAdmin(admin.ModelAdmin):
         if not change:
             obj.origin = Mention.Origin.MANUAL
         super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        _remove_mention(self, request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for mention in queryset.select_related("entity"):
+            _remove_mention(self, request, mention)
 
 
 # Users -------------------------------------------------------------------------

@@ -279,6 +279,20 @@ def reanchor_claims(
     return report
 
 
+def remove_mention(mention: Mention) -> bool:
+    """
+    Unlink an entity from an article. A link found in the text is suppressed
+    rather than deleted (deleted, the next save would find it again); returns
+    whether it was suppressed.
+    """
+    if not mention.count:
+        mention.delete()
+        return False
+    mention.suppressed = True
+    mention.save(update_fields=["suppressed"])
+    return True
+
+
 def refresh_mentions(article: Article) -> None:
     """Link the entities named in the article's title and body."""
     text = f"{article.title}\n\n{article.body}"
@@ -637,16 +651,22 @@ def _snapshot(article: Article) -> tuple[dict, list[Entity]]:
     entities = list(
         Entity.objects.filter(mentions__article=article, mentions__suppressed=False)
     )
-    # Each entity is linked to its page at its first mention in the body.
+    linked = {e.pk: e for e in entities}
+    # Each entity is linked to its page at its first mention in the body. The
+    # names of unlinked (suppressed) entities are matched too, and left
+    # unlinked: "Azure OpenAI Service" is not a mention of "Azure" because
+    # an editor unlinked it.
+    unlinked = Entity.objects.filter(
+        mentions__article=article, mentions__suppressed=True
+    )
     links = [
         {
             "start": found.first_position,
             "end": found.first_position + found.first_length,
-            "href": next(
-                e for e in entities if e.pk == found.entity_id
-            ).get_absolute_url(),
+            "href": linked[found.entity_id].get_absolute_url(),
         }
-        for found in find_mentions(article.body, entities)
+        for found in find_mentions(article.body, [*entities, *unlinked])
+        if found.entity_id in linked
     ]
     fields = {
         "title": article.title,

@@ -134,6 +134,35 @@ class DemoMentionTests(TestCase):
         bing.refresh_from_db()
         assert bing.suppressed
 
+    def test_deleting_a_found_link_in_the_mentions_admin_suppresses_it(self):
+        self.client.force_login(self.article.authors.get())
+        bing = self.article.mentions.get(entity__slug="bing")
+        url = reverse("admin:articles_mention_delete", args=[bing.pk])
+        response = self.client.post(url, {"post": "yes"}, follow=True)
+        messages = [str(m) for m in response.context["messages"]]
+        assert any("its link is suppressed rather than deleted" in m for m in messages)
+        bing.refresh_from_db()
+        assert bing.suppressed
+        workflow.refresh_mentions(self.article)
+        bing.refresh_from_db()
+        assert bing.suppressed
+        # The bulk action does the same; a link not found in the text goes.
+        github = Entity.objects.create(name="GitHub Models", slug="github-models")
+        manual = Mention.objects.create(
+            article=self.article, entity=github, origin=Mention.Origin.MANUAL
+        )
+        changelist = reverse("admin:articles_mention_changelist")
+        self.client.post(
+            changelist,
+            {
+                "action": "delete_selected",
+                "_selected_action": [bing.pk, manual.pk],
+                "post": "yes",
+            },
+        )
+        assert self.article.mentions.get(pk=bing.pk).suppressed
+        assert not Mention.objects.filter(pk=manual.pk).exists()
+
     def test_the_demo_article_has_no_unknown_recurring_names(self):
         names = [n for e in Entity.objects.all() for n in e.names]
         assert suggest_entities(self.article.body, names) == []
@@ -193,3 +222,21 @@ def test_suggestions_are_shown_with_a_link_to_add_the_entity(client, roles):
     assert form.status_code == 200
     assert 'value="Sam Altman"' in form.content.decode()
     assert 'value="sam-altman"' in form.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_unlinked_longer_name_is_not_linked_as_the_shorter_one():
+    azure = EntityFactory(name="Azure", slug="azure")
+    service = EntityFactory(name="Azure OpenAI Service", slug="azure-openai-service")
+    article = ArticleFactory(
+        body="Azure OpenAI Service is new.\n\nIt runs on Azure, they said."
+    )
+    workflow.refresh_mentions(article)
+    workflow.remove_mention(article.mentions.get(entity=service))
+    fields, entities = workflow._snapshot(article)
+    assert entities == [azure]
+    html = fields["body_html"]
+    # Azure is linked where it is named on its own, not inside the service.
+    assert html.count(azure.get_absolute_url()) == 1
+    assert "Azure OpenAI Service is new." in html
+    assert f'runs on <a class="entity-link" href="{azure.get_absolute_url()}">' in html
