@@ -51,7 +51,8 @@ def short_rating(claim: Claim) -> str:
 
 def describe(claim: Claim, number: int, url: str, citations=None) -> MarkedClaim:
     reasons = workflow.stale_reasons(claim, citations)
-    if reasons or (claim.anchor == Claim.Anchor.CHANGED and claim.is_rated):
+    # As the gate says: a rating is to re-check when what was checked changed.
+    if reasons:
         state, status = "stale", "Re-check needed"
     else:
         state, status = claim.rating, short_rating(claim)

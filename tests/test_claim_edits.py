@@ -21,7 +21,7 @@ from django.test import TestCase, override_settings
 from django.urls import reverse
 from reversion.models import Version
 
-from articles import demo, workflow
+from articles import demo, tagging, workflow
 from articles.models import Article, Claim
 from tests.test_demo import FAST_HASHERS, environment_without_passwords
 
@@ -164,6 +164,18 @@ class DemoEditTests(TestCase):
         assert claim.anchor == Claim.Anchor.ANCHORED
         assert not workflow.is_stale(claim)
         assert workflow.gate_blockers(self.article) == []
+
+    def test_words_changed_back_need_no_recheck_in_the_gate_or_the_text_view(self):
+        original = self.article.body
+        body = original.replace("as soon as March", "by the end of March")
+        save_body(self.article, body, old_body=True)
+        save_body(self.article, original, old_body=True)
+        claim = self.claim(MARCH)
+        assert not workflow.is_stale(claim)
+        assert workflow.gate_blockers(self.article) == []
+        marked = tagging.describe(claim, 1, "/claim/")
+        assert marked.state == claim.rating
+        assert "Re-check" not in marked.label
 
     # Inserting a paragraph at the top --------------------------------------------
 
