@@ -27,9 +27,11 @@ def roles(db):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with an empty cache, as its database starts empty."""
-    from django.core.cache import cache
+    """Each test starts with empty caches, as its database starts empty."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all(initialized_only=True):
+        cache.clear()

@@ -22,7 +22,8 @@ REDIS = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": "redis://127.0.0.1:6379/15",
         "KEY_PREFIX": "newsroom-tests",
-    }
+    },
+    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
 }
 LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -30,9 +31,11 @@ LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 @pytest.fixture(params=["locmem", "redis"])
 def cache_backend(request, settings):
     settings.CACHES = LOCMEM if request.param == "locmem" else REDIS
-    caches["default"].clear()
+    for alias in settings.CACHES:
+        caches[alias].clear()
     yield request.param
-    caches["default"].clear()
+    for alias in settings.CACHES:
+        caches[alias].clear()
 
 
 @pytest.fixture
@@ -61,6 +64,25 @@ def test_cached_page_costs_one_query(
         second = client.get(live.get_absolute_url())
     assert second.content == first.content
     assert second["ETag"] == first["ETag"]
+
+
+def test_shared_pages_are_copied_into_the_process_and_never_stale(
+    client, live, staff, settings, django_assert_num_queries
+):
+    settings.CACHES = REDIS
+    for alias in settings.CACHES:
+        caches[alias].clear()
+    first = client.get(live.get_absolute_url())
+    caches["default"].clear()  # Redis emptied: the process's copy answers
+    with django_assert_num_queries(1):
+        second = client.get(live.get_absolute_url())
+    assert second.content == first.content
+    live.title = "Acme triples its profits"
+    live.save()
+    workflow.publish(live, user=staff["publisher"])
+    assert "Acme triples its profits" in client.get(live.get_absolute_url()).text
+    for alias in settings.CACHES:
+        caches[alias].clear()
 
 
 def test_conditional_request_is_answered_304(client, live, cache_backend):
