@@ -165,10 +165,16 @@ def _place_quote(form, body: str) -> None:
     typed = form.cleaned_data.get("quote")
     if not typed:
         return
-    if claim.pk is not None and "quote" not in form.changed_data:
+    retyped = claim.pk is None or "quote" in form.changed_data
+    # A lost claim saved on its own page is placed again where its words now
+    # are: the editor chose to (a save of the whole article does not).
+    lost = claim.pk is not None and claim.anchor == Claim.Anchor.ORPHANED
+    if not retyped and not (lost and form.place_quote):
         return
     selector = anchoring.locate(body, typed, near=claim.start)
     if selector is None:
+        if not retyped:
+            return  # still lost: the gate says so
         form.add_error(
             "quote",
             "These words are not in the article's text. Copy them exactly from "

@@ -123,6 +123,27 @@ class DemoEditTests(TestCase):
     def test_a_lost_claim_is_not_attached_later_without_the_old_body(self):
         self.check_lost_claim_stays_lost(old_body=False)
 
+    def test_a_lost_claim_saved_on_its_own_page_is_placed_where_its_words_are(self):
+        from tests.test_admin import form_data
+
+        body = self.article.body.replace(INFORMATION_PARAGRAPH, "")
+        body += f"\n\nA rival said it doubted it: {MARCH} Nobody else did.\n"
+        save_body(self.article, body, old_body=True)
+        claim = self.claim(MARCH)
+        assert claim.anchor == Claim.Anchor.ORPHANED
+        self.client.force_login(self.article.authors.get())
+        url = reverse("admin:articles_claim_change", args=[claim.pk])
+        data = form_data(self.client.get(url), form_id="claim_form")
+        response = self.client.post(url, data)
+        assert response.status_code == 302
+        claim.refresh_from_db()
+        assert claim.anchor == Claim.Anchor.ANCHORED
+        assert body[claim.start : claim.end] == MARCH
+        assert body[claim.start - len(claim.prefix) : claim.start] == claim.prefix
+        # Only the report's claim, whose words are gone, still blocks.
+        assert blocker_codes(self.article).count("orphaned") == 1
+        assert self.claim(REPORT).anchor == Claim.Anchor.ORPHANED
+
     # Rewording "as soon as March" ------------------------------------------------
 
     def check_march_reworded(self, old_body: bool):
