@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.cache import caches
+from django.db import connection, connections
 
 from articles import workflow
 from articles.models import Rating
@@ -160,3 +161,22 @@ def test_site_keeps_serving_when_redis_is_down(client, live, settings, caplog):
         assert client.get(live.get_absolute_url()).status_code == 200
     errors = [r for r in caplog.records if "cache is unavailable" in r.getMessage()]
     assert len(errors) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_public_page_replaces_a_connection_the_server_dropped(client, live):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs a database server that can drop the connection")
+    page = live.get_absolute_url()
+    assert client.get(page).status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    connection.close_if_unusable_or_obsolete()  # what the end of a request does
+    assert connection.connection is not None and not connection.health_check_done
+    other = connections.create_connection("default")
+    with other.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    other.close()
+    assert client.get(page).status_code == 200
+    assert connection.health_check_done
