@@ -95,7 +95,12 @@ def build_data() -> dict:
     static_copy = Path(settings.STATIC_ROOT) / "bench" / "article-copy.html"
     static_copy.parent.mkdir(parents=True, exist_ok=True)
     static_copy.write_bytes(page)
-    return {"page_bytes": len(page), "static": "/static/bench/article-copy.html"}
+    claims_page = client.get("/articles/bench-300-claims/").content
+    return {
+        "page_bytes": len(page),
+        "claims_page_bytes": len(claims_page),
+        "static": "/static/bench/article-copy.html",
+    }
 
 
 def etag_of(base: str, path: str) -> str:
@@ -109,6 +114,8 @@ def run_wrk(url: str, *, duration: int, connections: int, header: str = ""):
         "-t2",
         f"-c{connections}",
         f"-d{duration}s",
+        "--timeout",
+        "10s",
         "--latency",
     ]
     if header:
@@ -120,7 +127,7 @@ def run_wrk(url: str, *, duration: int, connections: int, header: str = ""):
         "rps": serving.wrk_rate(output),
         "p50": serving.wrk_latency(output, "50%"),
         "p99": serving.wrk_latency(output, "99%"),
-        "errors": serving.wrk_non_2xx(output),
+        "errors": serving.wrk_non_2xx(output) + serving.wrk_socket_errors(output),
     }
 
 
@@ -159,6 +166,7 @@ def main() -> None:
                         header=header,
                     )
                 )
+                serving.wait_until_idle(options.port)
     finally:
         serving.stop(server)
     report(results, env, data, options, (load_before, serving.load_average()))
@@ -172,9 +180,12 @@ def report(results, env, data, options, loads) -> None:
     print(f"date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; machine: {serving.machine()}")
     print(f"load average (1, 5, 15 min): {loads[0]} before, {loads[1]} after")
     print(
-        f"database: {database}; cache: {cache}; page {data['page_bytes']} bytes; "
+        f"database: {database}; cache: {cache}; demo article and static copy "
+        f"{data['page_bytes']:,} bytes, 300-claim article "
+        f"{data['claims_page_bytes']:,} bytes; "
         f"{options.workers} gunicorn workers; wrk -t2 -c{options.connections}, "
-        f"{options.rounds} rounds of {options.duration}s (medians)"
+        f"{options.rounds} rounds of {options.duration}s (medians); "
+        "errors: non-2xx/3xx responses and socket errors (10 s timeout)"
     )
     ceiling = statistics.median(r["rps"] for r in results["static file (ceiling)"])
     print("| target | req/s | p50 ms | p99 ms | vs static | errors |")

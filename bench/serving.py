@@ -49,6 +49,17 @@ def start_gunicorn(
     raise SystemExit("gunicorn did not start")
 
 
+def wait_until_idle(port: int) -> None:
+    """
+    Return once requests still queued from a run are answered.
+
+    wrk stops sending at its deadline, but a sync worker still answers what
+    is queued; a health check queued behind it comes back when that is done,
+    so one run's backlog does not eat into the next run's time.
+    """
+    urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=300)  # noqa: S310
+
+
 def stop(process: subprocess.Popen) -> None:
     process.terminate()
     process.wait()
@@ -64,6 +75,15 @@ def wrk_latency(output: str, label: str) -> float:
 def wrk_rate(output: str) -> float:
     """wrk's requests per second."""
     return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+
+
+def wrk_socket_errors(output: str) -> int:
+    """Connect, read, write errors and timeouts, all together."""
+    match = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)",
+        output,
+    )
+    return sum(int(n) for n in match.groups()) if match else 0
 
 
 def wrk_non_2xx(output: str) -> int:
