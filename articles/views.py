@@ -13,6 +13,14 @@ from . import compare, previews, search, structured_data
 from .models import Article, PublishedClaim, PublishedVersion
 
 LATEST_FACTCHECKS = 8
+# What a list never shows of a published version: its text, claims and data,
+# which on a long article are most of the row (and most of the decoding).
+VERSION_CONTENT = ("body", "body_html", "body_text", "claims", "corrections", "jsonld")
+
+
+def without_content(path: str) -> list[str]:
+    """The fields to ``defer()`` of the published version at ``path``."""
+    return [f"{path}__{name}" if path else name for name in VERSION_CONTENT]
 
 
 def live_claims():
@@ -29,6 +37,7 @@ class HomeView(ListView):
         return (
             Article.objects.published()
             .select_related("live_version")
+            .defer(*without_content("live_version"))
             .order_by("-last_published_at", "-pk")
         )
 
@@ -38,6 +47,7 @@ class HomeView(ListView):
             live_claims()
             .exclude(rating__in=["unrated", "opinion"])
             .select_related("claimant", "version__article")
+            .defer(*without_content("version"))
             .order_by(F("checked_at").desc(nulls_last=True), "-pk")[:LATEST_FACTCHECKS]
         )
         return context
@@ -137,8 +147,10 @@ class SearchView(TemplateView):
             )
         has_next = len(hits) > self.page_size
         hits = hits[: self.page_size]
-        versions = PublishedVersion.objects.select_related("article").in_bulk(
-            [h.version_id for h in hits]
+        versions = (
+            PublishedVersion.objects.select_related("article")
+            .defer(*without_content(""))
+            .in_bulk([h.version_id for h in hits])
         )
         context.update(
             query=query,

@@ -4,7 +4,7 @@ from django.db.models import Count, F
 from django.views.generic import DetailView
 
 from articles.models import Article, PublishedCitation, Rating
-from articles.views import live_claims, paginate
+from articles.views import live_claims, paginate, without_content
 
 from .models import Entity, Source
 
@@ -25,15 +25,16 @@ class EntityDetailView(DetailView):
         ]
         context["claims"] = paginate(
             self.request,
-            claims.select_related("version__article").order_by(
-                F("checked_at").desc(nulls_last=True), "-pk"
-            ),
+            claims.select_related("version__article")
+            .defer(*without_content("version"))
+            .order_by(F("checked_at").desc(nulls_last=True), "-pk"),
             25,
         )
         context["articles"] = (
             Article.objects.published()
             .filter(live_version__entities=entity)
             .select_related("live_version")
+            .defer(*without_content("live_version"))
             .order_by("-last_published_at")[:50]
         )
         return context
@@ -59,6 +60,7 @@ class SourceDetailView(DetailView):
             .select_related(
                 "published_claim__claimant", "published_claim__version__article"
             )
+            .defer(*without_content("published_claim__version"))
             .order_by("-published_claim__version__published_at", "pk"),
             25,
         )
