@@ -37,9 +37,10 @@ BOUNDS = {
     "sitemap": 5,
     "factchecks": 2,
     "admin_changelist": 7,
-    # The article's form with its inlines, the workflow panel, the gate and
-    # the comparison with the live version; claims come a page at a time.
-    "admin_change": 30,
+    # The article's form with its inlines, the workflow panel, the gate, the
+    # comparison with the live version and the saved text with its claims
+    # marked; claims come a page at a time.
+    "admin_change": 31,
     "entity_changelist": 7,
     "entity_change": 9,
 }
