@@ -129,12 +129,12 @@ def test_article_admin_shows_claims_a_page_at_a_time(client, boss, staff):
     first = client.get(url)
     claims = list(article.claims.order_by("start", "end", "pk"))
     data = form_data(first)
-    assert data["claims-TOTAL_FORMS"] == "25"
+    assert data["claims-INITIAL_FORMS"] == "25"
     assert data["claims-0-id"] == str(claims[0].pk)
     assert "Claims 1–25 of 30." in first.content.decode()
     second = client.get(f"{url}?claims=2")
     data = form_data(second)
-    assert data["claims-TOTAL_FORMS"] == "5"
+    assert data["claims-INITIAL_FORMS"] == "5"
     assert [data[f"claims-{i}-id"] for i in range(5)] == [
         str(c.pk) for c in claims[25:]
     ]
