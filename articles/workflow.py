@@ -681,9 +681,9 @@ def _snapshot(article: Article) -> tuple[dict, list[Entity]]:
     return fields, entities
 
 
-def _record_published_claims(version: PublishedVersion) -> None:
-    """The queryable copy of the version's claims, for entity and source pages."""
-    claims = PublishedClaim.objects.bulk_create(
+def published_claims(version: PublishedVersion) -> list[PublishedClaim]:
+    """The queryable rows of the version's claims (unsaved), in order."""
+    return [
         PublishedClaim(
             version=version,
             claim_id=claim["id"],
@@ -695,16 +695,26 @@ def _record_published_claims(version: PublishedVersion) -> None:
             checked_at=claim["checked_at"],
         )
         for position, claim in enumerate(version.claims)
-    )
-    PublishedCitation.objects.bulk_create(
+    ]
+
+
+def published_citations(rows: list[PublishedClaim], claims: list[dict]):
+    """The citation rows of saved claim ``rows`` made from ``claims`` (unsaved)."""
+    return (
         PublishedCitation(
             published_claim=published,
             source_id=citation["source"]["id"],
             relation=citation["relation"],
         )
-        for published, claim in zip(claims, version.claims, strict=True)
+        for published, claim in zip(rows, claims, strict=True)
         for citation in claim["citations"]
     )
+
+
+def _record_published_claims(version: PublishedVersion) -> None:
+    """The queryable copy of the version's claims, for entity and source pages."""
+    rows = PublishedClaim.objects.bulk_create(published_claims(version))
+    PublishedCitation.objects.bulk_create(published_citations(rows, version.claims))
 
 
 def _reader_view(fields: dict) -> tuple:

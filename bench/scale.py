@@ -508,34 +508,13 @@ def publish_in_bulk(rng, articles, claims, citations, named, share, users):
         ),
         batch_size=5000,
     )
-    published_claims, pending = [], []
+    rows, claims = [], []
     for version in versions:
-        for position, claim in enumerate(version.claims):
-            published_claims.append(
-                PublishedClaim(
-                    version=version,
-                    claim_id=claim["id"],
-                    position=position,
-                    claimant_id=claim["claimant"]["id"] if claim["claimant"] else None,
-                    rating=claim["rating"],
-                    statement=claim["statement"][:500],
-                    quote=claim["quote"],
-                    checked_at=claim["checked_at"],
-                )
-            )
-            pending.append(claim["citations"])
-    PublishedClaim.objects.bulk_create(published_claims, batch_size=2000)
+        rows += workflow.published_claims(version)
+        claims += version.claims
+    PublishedClaim.objects.bulk_create(rows, batch_size=2000)
     PublishedCitation.objects.bulk_create(
-        (
-            PublishedCitation(
-                published_claim=published,
-                source_id=citation["source"]["id"],
-                relation=citation["relation"],
-            )
-            for published, cites in zip(published_claims, pending, strict=True)
-            for citation in cites
-        ),
-        batch_size=2000,
+        workflow.published_citations(rows, claims), batch_size=2000
     )
     for version in versions:
         search.index_version(version)
