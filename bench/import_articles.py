@@ -14,13 +14,14 @@ import argparse
 import os
 import random
 import sys
-import tempfile
 import time
 import timeit
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench import scratch  # noqa: E402 - after the project is on the path
 
 VOCABULARY = """
 the of and to in a is that for on with as was said by it from at have be this
@@ -78,15 +79,7 @@ def main() -> None:
     parser.add_argument("--words", type=int, default=800)
     args = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="newsroom-bench-"))
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
-    os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
-
-    import django
-
-    django.setup()
+    workdir = scratch.django_on_scratch_sqlite()
     from django.core.management import call_command
 
     from articles.models import Article, Mention

@@ -23,17 +23,17 @@ orphaned).
 """
 
 import argparse
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 import timeit
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench import scratch  # noqa: E402 - after the project is on the path
 
 VOCABULARY = """
 the of and to in a is that for on with as was said by it from at have be this
@@ -157,15 +157,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="newsroom-bench-"))
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
-    os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
-
-    import django
-
-    django.setup()
+    scratch.django_on_scratch_sqlite()
     import reversion
     from django.core.management import call_command
     from django.db import transaction
