@@ -402,6 +402,12 @@ class PublishedVersion(models.Model):
     body_html = models.TextField(help_text="Sanitised HTML with the claims marked.")
     body_text = models.TextField(help_text="Plain text, for search and diffs.")
     claims = models.JSONField(default=list, help_text="The claims as published.")
+    factchecks_html = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="The fact-check panels of the claims, rendered when published "
+        "(empty for versions published before they were).",
+    )
     corrections = models.JSONField(default=list)
     jsonld = models.JSONField(default=list)
     entities = models.ManyToManyField(

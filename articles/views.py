@@ -56,10 +56,11 @@ class HomeView(ListView):
 def _published_article(slug):
     """The article at ``slug`` with its live version, or the right error."""
     # The Markdown and the plain text are for search and diffs, not the page;
-    # on a long article they are most of the row.
+    # on a long article they are most of the row. The claims are on the page
+    # as their panels, rendered when the version was published.
     article = get_object_or_404(
         Article.objects.select_related("live_version").defer(
-            "live_version__body", "live_version__body_text"
+            "live_version__body", "live_version__body_text", "live_version__claims"
         ),
         slug=slug,
     )

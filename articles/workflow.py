@@ -18,6 +18,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 from reversion.models import Version
 
@@ -676,6 +677,12 @@ def _snapshot(article: Article) -> tuple[dict, list[Entity]]:
         "body_html": render_body(article.body, claims, links),
         "body_text": html_to_text(markdown_to_html(article.body)),
         "claims": claims,
+        # Rendered once here, not on every view of the page: the panels come
+        # from the claims as published, which never change.
+        "factchecks_html": render_to_string(
+            "articles/factchecks.html",
+            {"claims": claims, "NEWSROOM_NAME": settings.NEWSROOM_NAME},
+        ),
         "corrections": corrections,
     }
     return fields, entities

@@ -57,6 +57,21 @@ def test_article_links_entity_at_first_mention(client, live):
     assert html.count('class="entity-link"') == 1
 
 
+def test_fact_check_panels_are_rendered_at_publish_as_a_live_render_would(client, live):
+    from django.core.cache import cache
+
+    from articles.models import PublishedVersion
+
+    version = live.live_version
+    assert 'class="factcheck"' in version.factchecks_html
+    assert "Acme annual report 2025" in version.factchecks_html
+    stored = client.get(live.get_absolute_url()).content
+    # A version published before the panels were stored renders them live.
+    PublishedVersion.objects.filter(pk=version.pk).update(factchecks_html="")
+    cache.clear()
+    assert client.get(live.get_absolute_url()).content == stored
+
+
 def test_entity_page_shows_scorecard_and_articles(client, live, acme):
     response = client.get(acme.get_absolute_url())
     assert response.status_code == 200
