@@ -42,8 +42,6 @@ from entities.admin import (
     PreloadedAutocompleteSelect,
     related_count,
 )
-from entities.mentions import suggest_entities
-from entities.models import Entity, split_lines
 
 from . import anchoring, compare, previews, tagging, workflow
 from .models import (
@@ -825,11 +823,7 @@ class ArticleAdmin(GuardedVersionAdmin):
 
     def _suggested_entities(self, request, article: Article) -> list[dict]:
         """Recurring capitalised names no entity has, with a link to add one."""
-        names = []
-        for name, aliases in Entity.objects.values_list("name", "aliases"):
-            names.append(name)
-            names.extend(split_lines(aliases))
-        found = suggest_entities(f"{article.title}\n\n{article.body}", names)
+        found = workflow.suggested_entities(article)
         can_add = request.user.has_perm("entities.add_entity")
         add_url = reverse("admin:entities_entity_add")
         return [

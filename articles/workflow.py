@@ -22,7 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from reversion.models import Version
 
-from entities.mentions import entity_index, find_mentions
+from entities.mentions import entity_index, find_mentions, suggest_entities
 from entities.models import Entity, Source
 
 from . import anchoring, caching, search
@@ -123,11 +123,12 @@ def stale_reasons(claim: Claim, citations=None) -> list[str]:
     if not claim.is_rated:
         return []
     if citations is None:
-        citations = list(claim.citations.all())
+        citations = list(claim.citations.select_related("source"))
     if claim.checked_fingerprint == claim_fingerprint(claim, citations):
         return []
-    # Stale: worth the sources' titles.
-    citations = list(claim.citations.select_related("source"))
+    # Stale (rare): the sources' titles are worth a query if not loaded.
+    if not all(Citation.source.is_cached(c) for c in citations):
+        citations = list(claim.citations.select_related("source"))
     checked = claim.checked_snapshot or {}
     if "quote" not in checked:
         return ["its quote or its sources changed after the check"]
@@ -278,6 +279,16 @@ def reanchor_claims(
             claim.save(update_fields=list(updates))
             report.updated += 1
     return report
+
+
+def suggested_entities(article: Article) -> list[tuple[str, int]]:
+    """Recurring capitalised names in the article that no entity has."""
+    known = [
+        name
+        for entity in Entity.objects.only("name", "aliases")
+        for name in entity.names
+    ]
+    return suggest_entities(f"{article.title}\n\n{article.body}", known)
 
 
 def remove_mention(mention: Mention) -> bool:
