@@ -526,14 +526,12 @@ class _Candidate:
 
 def _search(body: str, old: Selector) -> Anchoring:
     """Find ``old`` in ``body`` without the text it was selected in."""
+    # Its own words in its own context (the usual case).
+    found = refind(body, old)
+    if found.state == "anchored":
+        return found
     quote, length = old.quote, len(old.quote)
     positions = list(_occurrences(body, quote))
-    fitting = [p for p in positions if _fits_exactly(body, p, p + length, old)]
-    if fitting:
-        # Its own words in its own context (the usual case): the one nearest
-        # the old place, should the same passage occur twice.
-        best = min(fitting, key=lambda p: (abs(p - old.start), p))
-        return Anchoring("anchored", select(body, best, best + length))
     exact = [
         _Candidate(
             p,
@@ -590,6 +588,7 @@ def refind(body: str, old: Selector) -> Anchoring:
     ]
     if not fitting:
         return Anchoring("orphaned", None)
+    # The one nearest the old place, should the same passage occur twice.
     best = min(fitting, key=lambda p: (abs(p - old.start), p))
     return Anchoring("anchored", select(body, best, best + length))
 
