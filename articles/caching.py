@@ -42,11 +42,17 @@ _cache_failed = False
 
 
 def _code_version() -> str:
-    """A fingerprint of the code and templates, so a deploy never serves old HTML."""
+    """
+    A fingerprint of the code, the templates and the stylesheets and scripts,
+    so a deploy never serves old HTML (or HTML naming old static files).
+    """
     digest = hashlib.sha256()
-    for folder in ("articles", "entities", "newsroom", "templates"):
+    for folder in ("articles", "entities", "newsroom", "templates", "static"):
         for path in sorted((settings.BASE_DIR / folder).rglob("*")):
-            if path.suffix in {".py", ".html"} and "migrations" not in path.parts:
+            if (
+                path.suffix in {".py", ".html", ".css", ".js"}
+                and "migrations" not in path.parts
+            ):
                 digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 
