@@ -45,6 +45,7 @@ from entities.admin import (
 
 from . import anchoring, compare, previews, tagging, workflow
 from .models import (
+    RENDERED_PAGE,
     Article,
     Citation,
     Claim,
@@ -1583,7 +1584,14 @@ class PublishedVersionAdmin(admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .defer("body_html", "body_text", "claims", "corrections", "jsonld")
+            .defer(
+                "body_html",
+                "body_text",
+                "claims",
+                "corrections",
+                "jsonld",
+                *RENDERED_PAGE,
+            )
         )
 
     def has_add_permission(self, request):

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 
 
 class ArticlesConfig(AppConfig):
@@ -9,6 +9,12 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from entities.models import Entity, Source
 
+        # Article pages list the entities they name by their current names:
+        # their stored lists are rendered again before the generation moves
+        # (below), so no request of the new generation sees the old list.
+        post_save.connect(_entity_saved, sender=Entity, dispatch_uid="page-entity")
+        pre_delete.connect(_entity_deleting, sender=Entity, dispatch_uid="page-del1")
+        post_delete.connect(_entity_deleted, sender=Entity, dispatch_uid="page-del2")
         # Entity and source pages, and every article page that links them,
         # show their names: a change to one is a change readers can see.
         for model in (Entity, Source):
@@ -36,6 +42,31 @@ def _public_change(sender, **kwargs):
     from .caching import bump_generation
 
     bump_generation()
+
+
+def _entity_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        from .pages import entity_changed
+
+        entity_changed(instance)
+
+
+def _entity_deleting(sender, instance, **kwargs):
+    from .pages import live_versions
+
+    # Deleting the entity deletes its links to versions: note them first.
+    instance._live_version_pks = list(
+        live_versions().filter(entities=instance).values_list("pk", flat=True)
+    )
+
+
+def _entity_deleted(sender, instance, **kwargs):
+    from .models import PublishedVersion
+    from .pages import rerender_entities
+
+    pks = getattr(instance, "_live_version_pks", [])
+    if pks:
+        rerender_entities(PublishedVersion.objects.filter(pk__in=pks))
 
 
 def _index_loaded_version(sender, instance, raw=False, **kwargs):

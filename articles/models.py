@@ -369,6 +369,11 @@ class Correction(models.Model):
         return f"{self.get_kind_display()} of {self.date:%Y-%m-%d}"
 
 
+# The rendered page of a published version (articles/pages.py): most of a
+# long article's row, and read only by its page.
+RENDERED_PAGE = ("page_html", "entities_html")
+
+
 class PublishedVersion(models.Model):
     """An immutable snapshot of an article, made by each publish."""
 
@@ -402,12 +407,6 @@ class PublishedVersion(models.Model):
     body_html = models.TextField(help_text="Sanitised HTML with the claims marked.")
     body_text = models.TextField(help_text="Plain text, for search and diffs.")
     claims = models.JSONField(default=list, help_text="The claims as published.")
-    factchecks_html = models.TextField(
-        blank=True,
-        editable=False,
-        help_text="The fact-check panels of the claims, rendered when published "
-        "(empty for versions published before they were).",
-    )
     corrections = models.JSONField(default=list)
     jsonld = models.JSONField(default=list)
     entities = models.ManyToManyField(
@@ -415,6 +414,25 @@ class PublishedVersion(models.Model):
         blank=True,
         related_name="published_versions",
         help_text="The entities this version names.",
+    )
+    # The page, rendered when the version is published (articles/pages.py).
+    page_html = models.TextField(
+        blank=True, editable=False, help_text="The article's page, rendered."
+    )
+    entities_html = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="The page's list of the entities it names, with their current names.",
+    )
+    entities_at = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Where that list starts in the page."
+    )
+    rendered_with = models.CharField(
+        max_length=16,
+        blank=True,
+        editable=False,
+        help_text="A fingerprint of the code and settings the page was rendered "
+        "with; a page rendered with others is rendered live.",
     )
     note = limited_text(NOTE_MAX_LENGTH, verbose_name="change note", blank=True)
 

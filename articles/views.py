@@ -9,13 +9,22 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView, TemplateView
 
-from . import compare, previews, search, structured_data
-from .models import Article, PublishedClaim, PublishedVersion
+from . import compare, pages, previews, search, structured_data
+from .models import RENDERED_PAGE, Article, PublishedClaim, PublishedVersion
 
 LATEST_FACTCHECKS = 8
-# What a list never shows of a published version: its text, claims and data,
-# which on a long article are most of the row (and most of the decoding).
-VERSION_CONTENT = ("body", "body_html", "body_text", "claims", "corrections", "jsonld")
+# What a list never shows of a published version: its text, claims, data and
+# rendered page, which on a long article are most of the row (and most of the
+# decoding).
+VERSION_CONTENT = (
+    "body",
+    "body_html",
+    "body_text",
+    "claims",
+    "corrections",
+    "jsonld",
+    *RENDERED_PAGE,
+)
 
 
 def without_content(path: str) -> list[str]:
@@ -53,14 +62,19 @@ class HomeView(ListView):
         return context
 
 
-def _published_article(slug):
-    """The article at ``slug`` with its live version, or the right error."""
-    # The Markdown and the plain text are for search and diffs, not the page;
-    # on a long article they are most of the row. The claims are on the page
-    # as their panels, rendered when the version was published.
+def _published_article(slug, *, to_render=False):
+    """
+    The article at ``slug`` with its live version, or the right error.
+
+    The Markdown, the plain text and the stored page are for search, diffs
+    and the article page; the claims are needed only ``to_render`` the page.
+    """
+    unused = ["body", "body_text", *RENDERED_PAGE]
+    if not to_render:
+        unused.append("claims")
     article = get_object_or_404(
         Article.objects.select_related("live_version").defer(
-            "live_version__body", "live_version__body_text", "live_version__claims"
+            *(f"live_version__{name}" for name in unused)
         ),
         slug=slug,
     )
@@ -77,17 +91,18 @@ class Withdrawn(Exception):
 
 
 class ArticleDetailView(TemplateView):
-    template_name = "articles/article_detail.html"
+    template_name = pages.DOCUMENT_TEMPLATE
 
     def get(self, request, *args, **kwargs):
+        document = pages.stored_page(kwargs["slug"])
+        if document is not None:
+            return HttpResponse(document)
+        # Not found, withdrawn, or stored by other code or settings.
         try:
-            article = _published_article(kwargs["slug"])
+            article = _published_article(kwargs["slug"], to_render=True)
         except Withdrawn as gone:
             return render(request, "410.html", {"article": gone.article}, status=410)
-        version = article.live_version
-        context = self.get_context_data(
-            article=article, version=version, entities=version.entities.all()
-        )
+        context = self.get_context_data(page=pages.live_page(article))
         return self.render_to_response(context)
 
 
@@ -102,7 +117,7 @@ class ArticleHistoryView(TemplateView):
             return render(request, "410.html", {"article": gone.article}, status=410)
         versions = (
             PublishedVersion.objects.filter(article=article)
-            .defer("body_html", "jsonld", "body_text")
+            .defer("body_html", "jsonld", "body_text", *RENDERED_PAGE)
             .order_by("-number")
         )
         page = paginate(request, versions, self.paginate_by)
@@ -201,16 +216,8 @@ def preview(request, token):
             request, "articles/preview_unavailable.html", {"reason": exc}, status=404
         )
     else:
-        response = render(
-            request,
-            "articles/article_detail.html",
-            {
-                "article": link.article,
-                "version": version,
-                "preview": True,
-                "link": link,
-            },
-        )
+        page = pages.render(link.article, version, entities=(), preview=True, link=link)
+        response = render(request, pages.DOCUMENT_TEMPLATE, {"page": page})
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Referrer-Policy"] = "no-referrer"

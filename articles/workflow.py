@@ -18,14 +18,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 from reversion.models import Version
 
 from entities.mentions import entity_index, find_mentions, suggest_entities
 from entities.models import Entity, Source
 
-from . import anchoring, caching, search
+from . import anchoring, caching, pages, search
 from .models import (
     NOTE_MAX_LENGTH,
     RATINGS_NEEDING_CITATIONS,
@@ -688,12 +687,6 @@ def _snapshot(article: Article) -> tuple[dict, list[Entity]]:
         "body_html": render_body(article.body, claims, links),
         "body_text": html_to_text(markdown_to_html(article.body)),
         "claims": claims,
-        # Rendered once here, not on every view of the page: the panels come
-        # from the claims as published, which never change.
-        "factchecks_html": render_to_string(
-            "articles/factchecks.html",
-            {"claims": claims, "NEWSROOM_NAME": settings.NEWSROOM_NAME},
-        ),
         "corrections": corrections,
     }
     return fields, entities
@@ -772,7 +765,9 @@ def publish(article: Article, *, user, note: str = "") -> PublishedVersion:
             revision=_latest_revision(article),
             **fields,
         )
+        article.first_published_at = article.first_published_at or now
         version.jsonld = build_jsonld(article, version)
+        pages.store(article, version, entities)
         version.save()
         version.entities.set(entities)
         _record_published_claims(version)
@@ -780,7 +775,6 @@ def publish(article: Article, *, user, note: str = "") -> PublishedVersion:
         with reversion.create_revision():
             article.live_version = version
             article.status = Article.Status.PUBLISHED
-            article.first_published_at = article.first_published_at or now
             article.last_published_at = now
             article.publish_at = None
             article.withdrawn_note = ""

@@ -87,9 +87,10 @@ def build_data() -> dict:
 
     quiet = {"stdout": StringIO(), "stderr": StringIO()}
     call_command("migrate", verbosity=0, **quiet)
+    # The static files first: a published page names them.
+    call_command("collectstatic", interactive=False, verbosity=0, **quiet)
     call_command("load_demo", **quiet)
     article_with_claims("bench-300-claims", claims=300)
-    call_command("collectstatic", interactive=False, verbosity=0, **quiet)
     client = Client(HTTP_HOST="127.0.0.1")
     page = client.get("/articles/openai-and-microsoft-expand-partnership/").content
     static_copy = Path(settings.STATIC_ROOT) / "bench" / "article-copy.html"

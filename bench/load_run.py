@@ -194,7 +194,7 @@ def main() -> None:
 
     env = environment()
     create_database(env)
-    for command in (["migrate", "--no-input"], ["load_demo"], ["collectstatic"]):
+    for command in (["migrate", "--no-input"], ["collectstatic"], ["load_demo"]):
         manage(
             env, *command, *(["--no-input"] if command[0] == "collectstatic" else [])
         )

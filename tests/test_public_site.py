@@ -1,6 +1,7 @@
 """Entity and source pages, search, feed, sitemap, robots.txt and history."""
 
 import xml.etree.ElementTree as ET
+from io import StringIO
 
 import feedparser
 import pytest
@@ -57,19 +58,105 @@ def test_article_links_entity_at_first_mention(client, live):
     assert html.count('class="entity-link"') == 1
 
 
-def test_fact_check_panels_are_rendered_at_publish_as_a_live_render_would(client, live):
-    from django.core.cache import cache
+def _page(client, article, settings):
+    settings.NEWSROOM_PAGE_CACHE = False
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    return response.content.decode()
 
+
+def test_page_is_rendered_at_publish_as_a_live_render_would(client, live, settings):
+    from django.core.management import call_command
+
+    from articles import pages
     from articles.models import PublishedVersion
 
     version = live.live_version
-    assert 'class="factcheck"' in version.factchecks_html
-    assert "Acme annual report 2025" in version.factchecks_html
-    stored = client.get(live.get_absolute_url()).content
-    # A version published before the panels were stored renders them live.
-    PublishedVersion.objects.filter(pk=version.pk).update(factchecks_html="")
-    cache.clear()
-    assert client.get(live.get_absolute_url()).content == stored
+    assert version.rendered_with == pages.render_key()
+    assert "Acme annual report 2025" in version.page_html
+    assert 'href="/entities/acme-corp/">Acme Corp</a>' in version.entities_html
+    at = version.entities_at
+    assert version.page_html[at : at + len(version.entities_html)] == (
+        version.entities_html
+    )
+    stored = _page(client, live, settings)
+    assert stored == version.page_html
+    # A page rendered by other code or settings (after a deploy) is rendered
+    # live, the same, until render_pages stores it again.
+    PublishedVersion.objects.filter(pk=version.pk).update(
+        rendered_with="", page_html="OUT-OF-DATE", entities_html=""
+    )
+    assert _page(client, live, settings) == stored
+    out = StringIO()
+    call_command("render_pages", stdout=out)
+    assert out.getvalue() == "Rendered 1 article page.\n"
+    version.refresh_from_db()
+    assert version.rendered_with == pages.render_key()
+    assert "OUT-OF-DATE" not in version.page_html
+    assert _page(client, live, settings) == stored
+    call_command("render_pages", stdout=out)
+    assert out.getvalue().endswith("Rendered 0 article pages.\n")
+    call_command("render_pages", "--all", stdout=out)
+    assert out.getvalue().endswith("Rendered 1 article page.\n")
+
+
+def test_stored_page_is_sent_without_rendering_a_template(client, live, settings):
+    from articles.models import PublishedVersion
+
+    settings.NEWSROOM_PAGE_CACHE = False
+    response = client.get(live.get_absolute_url())
+    assert response.status_code == 200
+    assert [t.name for t in response.templates] == []
+    PublishedVersion.objects.filter(pk=live.live_version_id).update(rendered_with="")
+    response = client.get(live.get_absolute_url())
+    assert "articles/article_detail.html" in [t.name for t in response.templates]
+
+
+def test_entity_list_not_where_stored_is_rendered_live(client, live, settings):
+    from articles.models import PublishedVersion
+
+    settings.NEWSROOM_PAGE_CACHE = False
+    PublishedVersion.objects.filter(pk=live.live_version_id).update(entities_at=0)
+    acme = live.mentions.get().entity
+    acme.description = "Only the description: the list is the same."
+    acme.save()
+    live.live_version.refresh_from_db()
+    assert live.live_version.rendered_with  # nothing to change, nothing written
+    acme.name = "Acme Corporation"
+    acme.save()
+    live.live_version.refresh_from_db()
+    assert live.live_version.rendered_with == ""
+    assert '<a href="/entities/acme-corp/">Acme Corporation</a>' in _page(
+        client, live, settings
+    )
+
+
+def test_stored_page_is_not_served_under_other_settings(client, live, settings):
+    stored_name = f'og:site_name" content="{settings.NEWSROOM_NAME}"'
+    assert stored_name in live.live_version.page_html
+    settings.NEWSROOM_NAME = "The Other Ledger"
+    html = _page(client, live, settings)
+    assert "The Other Ledger" in html
+    assert 'og:site_name" content="The Other Ledger"' in html
+
+
+def test_entity_rename_and_delete_change_the_stored_page(client, live, settings):
+    settings.NEWSROOM_PAGE_CACHE = False
+    other = EntityFactory(name="Zenith Labs", slug="zenith-labs")
+    live.body += "\n\nZenith Labs declined to comment."
+    live.save()
+    workflow.refresh_mentions(live)
+    workflow.publish(live, user=publisher(), note="Zenith")
+    acme = live.mentions.get(entity__slug="acme-corp").entity
+    acme.name = "Acme Corporation"
+    acme.save()
+    html = _page(client, live, settings)
+    assert '<a href="/entities/acme-corp/">Acme Corporation</a>' in html
+    assert '<a href="/entities/zenith-labs/">Zenith Labs</a>' in html
+    other.delete()
+    html = _page(client, live, settings)
+    assert "/entities/zenith-labs/" not in html.split('id="entities-heading"')[1]
+    assert '<a href="/entities/acme-corp/">Acme Corporation</a>' in html
 
 
 def test_entity_page_shows_scorecard_and_articles(client, live, acme):

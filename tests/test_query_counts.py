@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 # cache key), which the page cache needs even when it is off.
 BOUNDS = {
     "home": 4,  # generation, articles page + count, latest fact-checks
-    "article": 3,  # generation, article with its live version, entities
+    "article": 2,  # generation, the stored page of the live version
     "history": 4,  # generation, article, versions count, versions shown
     "entity": 6,
     "source": 4,

@@ -360,11 +360,12 @@ def test_without_a_secret_key_and_debug_off_the_site_refuses_to_start():
 # Escaping is the default everywhere -------------------------------------------------
 
 
-def test_one_mark_safe_and_safe_only_on_the_sanitised_body():
+def test_one_mark_safe_and_safe_only_on_rendered_html():
     """
     Everything else is escaped: format_html, or the templates' autoescape.
-    The one other |safe is the fact-check panels, rendered at publish time by
-    articles/factchecks.html with autoescape on (the XSS suite covers them).
+    The other |safe are the article page's parts, rendered when a version is
+    published by templates with autoescape on (articles/pages.py; the XSS
+    suite covers them).
     """
     root = Path(settings.BASE_DIR)
     python = [
@@ -391,7 +392,10 @@ def test_one_mark_safe_and_safe_only_on_the_sanitised_body():
     # SafeString only around a literal (a closing tag), never around data.
     assert found(python, r"\bSafeString\((?!\s*[\"'])") == []
     assert found(templates, r"[\w.]+\s*\|\s*safe(seq)?\b") == [
-        "templates/articles/article_detail.html: version.body_html|safe",
-        "templates/articles/article_detail.html: version.factchecks_html|safe",
+        "templates/articles/article_detail.html: page.head|safe",
+        "templates/articles/article_detail.html: page.main|safe",
+        "templates/articles/article_detail.html: page.entities|safe",
+        "templates/articles/article_detail.html: page.footer|safe",
+        "templates/articles/article_main.html: version.body_html|safe",
     ]
     assert found(templates, r"\{%\s*autoescape\s+off") == []

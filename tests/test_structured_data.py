@@ -70,8 +70,12 @@ def test_opinion_claims_get_no_claimreview(client, demo):
 
 
 def test_jsonld_cannot_be_broken_out_of(client, demo):
+    from articles import pages
+    from articles.models import PublishedVersion
+
     demo.live_version.jsonld[0]["headline"] = "</script><script>alert(1)</script>"
     demo.live_version.save()
+    pages.rerender(PublishedVersion.objects.filter(pk=demo.live_version.pk))
     html = client.get(demo.get_absolute_url()).content.decode()
     assert "</script><script>alert(1)" not in html
     items = extruct.extract(html, syntaxes=["json-ld"])["json-ld"]

@@ -1,0 +1,225 @@
+"""
+The article page, rendered when a version is published.
+
+A published version never changes, and neither does its page: the whole HTML
+document is rendered once, when the version is published, and stored with it.
+A request for the article reads it in one query and sends it; the page costs
+about what a static file does, however many claims, sources and corrections
+the article has.
+
+Two things can make a stored page out of date, and neither is left to chance:
+
+- The page lists the entities the version names by their current names. That
+  list is stored apart as well, with where it sits in the page, and is
+  rendered again and put in its place, for the live versions that name an
+  entity, whenever the entity is saved or deleted (``articles.apps``).
+- Each page records what it was rendered with: a fingerprint of the code and
+  templates and static files, and of the settings it shows. A page
+  rendered by other code or settings (after a deploy) is rendered on each
+  request, never served as stored, until ``manage.py render_pages`` renders
+  it again.
+
+Previews, and pages not stored (or stored by other code), are rendered by the
+same templates, per request.
+"""
+
+import functools
+import hashlib
+import secrets
+from dataclasses import dataclass, replace
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
+from django.db import connection, transaction
+from django.db.models import F
+from django.dispatch import receiver
+from django.template.loader import render_to_string
+
+from entities.models import Entity
+from newsroom.context_processors import site
+
+from . import caching
+from .models import Article, PublishedVersion
+
+DOCUMENT_TEMPLATE = "articles/article_detail.html"
+HEAD_TEMPLATE = "articles/article_head.html"
+MAIN_TEMPLATE = "articles/article_main.html"
+ENTITIES_TEMPLATE = "articles/article_entities.html"
+FOOTER_TEMPLATE = "articles/article_footer.html"
+
+
+@dataclass(frozen=True)
+class Page:
+    """The parts of an article's page that the document template puts together."""
+
+    title: str
+    head: str
+    main: str
+    entities: str
+    footer: str
+
+
+@functools.cache
+def render_key() -> str:
+    """What a stored page depends on besides its version: code and settings."""
+    shown = (
+        caching.CODE_VERSION,
+        sorted(site(None).items()),
+        settings.TIME_ZONE,
+        settings.LANGUAGE_CODE,
+    )
+    return hashlib.sha256(repr(shown).encode()).hexdigest()[:16]
+
+
+@receiver(setting_changed)
+def _settings_changed(**kwargs):
+    render_key.cache_clear()
+
+
+def render(article, version, *, entities, preview=False, link=None) -> Page:
+    """The parts of the page of ``version`` (a PublishedVersion or a preview)."""
+    context = {
+        **site(None),
+        "article": article,
+        "version": version,
+        "preview": preview,
+        "link": link,
+    }
+    return Page(
+        title=version["title"] if isinstance(version, dict) else version.title,
+        head=render_to_string(HEAD_TEMPLATE, context),
+        main=render_to_string(MAIN_TEMPLATE, context),
+        entities=_render_entities(entities),
+        footer=render_to_string(FOOTER_TEMPLATE, context),
+    )
+
+
+def _render_entities(entities) -> str:
+    return render_to_string(ENTITIES_TEMPLATE, {"entities": entities})
+
+
+def store(article: Article, version: PublishedVersion, entities) -> None:
+    """Render the page of ``version`` onto it (for the caller to save)."""
+    page = render(article, version, entities=entities)
+    # The document, with a mark where the entity list goes, to know its place.
+    mark = f"<!--{secrets.token_hex(16)}-->"
+    document = render_to_string(
+        DOCUMENT_TEMPLATE, {**site(None), "page": replace(page, entities=mark)}
+    )
+    version.entities_at = document.index(mark)
+    version.page_html = document.replace(mark, page.entities, 1)
+    version.entities_html = page.entities
+    version.rendered_with = render_key()
+
+
+@functools.cache
+def _stored_page_sql(alias: str) -> str:
+    """The SQL that reads the live version's stored page, compiled once."""
+    query = (
+        PublishedVersion.objects.filter(article__slug="", article__live_version=F("pk"))
+        .values_list("page_html", "rendered_with")
+        .query
+    )
+    sql, params = query.get_compiler(alias).as_sql()
+    if list(params) != [""]:
+        raise ImproperlyConfigured(f"Unexpected parameters {params!r} in {sql}")
+    return sql
+
+
+def stored_page(slug: str) -> str | None:
+    """
+    The stored page of the live version of the article at ``slug``; None
+    when there is none to serve (no such article, not live, or rendered by
+    other code or settings).
+
+    The ORM compiles this query once per process: a request runs it as the
+    SQL it is, because compiling the join would cost ten times running it.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_stored_page_sql(connection.alias), [slug])
+        row = cursor.fetchone()
+    if row is None or row[1] != render_key():
+        return None
+    return row[0]
+
+
+def live_page(article: Article) -> Page:
+    """The parts of the page of ``article``'s live version, rendered now."""
+    version = article.live_version
+    return render(article, version, entities=version.entities.all())
+
+
+def live_versions():
+    """The versions readers see now: one per published article."""
+    return PublishedVersion.objects.filter(
+        pk__in=Article.objects.filter(live_version__isnull=False).values("live_version")
+    )
+
+
+def rerender_entities(versions, *, batch_size: int = 200) -> int:
+    """Put a new entity list in the stored pages of ``versions``; how many changed."""
+    lists = {}
+    stored = (
+        versions.filter(rendered_with=render_key())
+        .only("pk", "entities_html")
+        .prefetch_related("entities")
+    )
+    for version in stored.iterator(chunk_size=batch_size):
+        new = _render_entities(version.entities.all())
+        if new != version.entities_html:  # not for an edit of a description
+            lists[version.pk] = new
+    pks = sorted(lists)
+    for start in range(0, len(pks), batch_size):
+        batch = PublishedVersion.objects.filter(
+            pk__in=pks[start : start + batch_size]
+        ).only("pk", "page_html", "entities_html", "entities_at", "rendered_with")
+        changed = []
+        for version in batch:
+            begin = version.entities_at
+            end = begin + len(version.entities_html)
+            if version.page_html[begin:end] == version.entities_html:
+                new = lists[version.pk]
+                version.page_html = (
+                    version.page_html[:begin] + new + version.page_html[end:]
+                )
+                version.entities_html = new
+            else:
+                # Not where it was stored: the page is rendered on each request
+                # until render_pages renders it again.
+                version.rendered_with = ""
+            changed.append(version)
+        PublishedVersion.objects.bulk_update(
+            changed, ["page_html", "entities_html", "rendered_with"]
+        )
+    return len(pks)
+
+
+def entity_changed(entity: Entity) -> None:
+    """``entity`` was saved: the pages that list it show its new name."""
+    rerender_entities(live_versions().filter(entities=entity))
+
+
+def rerender(versions, *, batch_size: int = 100) -> int:
+    """Render the stored pages of ``versions`` again; how many there were."""
+    done = 0
+    pks = list(versions.values_list("pk", flat=True).order_by("pk"))
+    for start in range(0, len(pks), batch_size):
+        with transaction.atomic():
+            batch = (
+                PublishedVersion.objects.filter(pk__in=pks[start : start + batch_size])
+                .select_related("article")
+                .prefetch_related("entities")
+            )
+            for version in batch:
+                store(version.article, version, version.entities.all())
+                version.save(
+                    update_fields=[
+                        "page_html",
+                        "entities_html",
+                        "entities_at",
+                        "rendered_with",
+                    ]
+                )
+                done += 1
+    return done
