@@ -5,6 +5,7 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 
 from .models import Article
+from .views import without_content
 
 
 class LatestArticlesFeed(Feed):
@@ -23,6 +24,7 @@ class LatestArticlesFeed(Feed):
         return (
             Article.objects.published()
             .select_related("live_version")
+            .defer(*without_content("live_version"))
             .order_by("-last_published_at", "-pk")[:30]
         )
 

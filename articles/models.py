@@ -512,6 +512,10 @@ class PublishedClaim(models.Model):
 
     class Meta:
         ordering = ["version", "position"]
+        indexes = [
+            # The latest fact-checks (home page): read newest first, not sorted.
+            models.Index(fields=["checked_at", "id"], name="published_claim_checked"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["version", "position"], name="published_claim_position_unique"

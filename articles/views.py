@@ -46,7 +46,7 @@ class HomeView(ListView):
         return (
             Article.objects.published()
             .select_related("live_version")
-            .defer(*without_content("live_version"))
+            .defer("body", *without_content("live_version"))
             .order_by("-last_published_at", "-pk")
         )
 
@@ -55,9 +55,10 @@ class HomeView(ListView):
         context["factchecks"] = (
             live_claims()
             .exclude(rating__in=["unrated", "opinion"])
+            .filter(checked_at__isnull=False)
             .select_related("claimant", "version__article")
-            .defer(*without_content("version"))
-            .order_by(F("checked_at").desc(nulls_last=True), "-pk")[:LATEST_FACTCHECKS]
+            .defer("version__article__body", *without_content("version"))
+            .order_by("-checked_at", "-pk")[:LATEST_FACTCHECKS]
         )
         return context
 
