@@ -7,12 +7,14 @@ A request for the article reads it in one query and sends it; the page costs
 about what a static file does, however many claims, sources and corrections
 the article has.
 
-Two things can make a stored page out of date, and neither is left to chance:
+Two things can make a stored page out of date, and both are provided for:
 
 - The page lists the entities the version names by their current names. That
   list is stored apart as well, with where it sits in the page, and is
   rendered again and put in its place, for the live versions that name an
-  entity, whenever the entity is saved or deleted (``articles.apps``).
+  entity, whenever the entity is saved or deleted (``articles.apps``), with
+  the pages locked while it is, and the entities locked while a version is
+  published, so concurrent edits and publishes each end up on the page.
 - Each page records what it was rendered with: a fingerprint of the code and
   templates and static files, and of the settings it shows. A page
   rendered by other code or settings (after a deploy) is rendered on each
@@ -28,11 +30,13 @@ import hashlib
 import secrets
 from dataclasses import dataclass, replace
 
+import django
 from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, prefetch_related_objects
 from django.dispatch import receiver
 from django.template.loader import render_to_string
 
@@ -65,6 +69,9 @@ def render_key() -> str:
     """What a stored page depends on besides its version: code and settings."""
     shown = (
         caching.CODE_VERSION,
+        django.__version__,  # its templates' escaping and formatting
+        # The static files' hashed names, which the page links to.
+        getattr(staticfiles_storage, "manifest_hash", ""),
         sorted(site(None).items()),
         settings.TIME_ZONE,
         settings.LANGUAGE_CODE,
@@ -157,42 +164,52 @@ def live_versions():
     )
 
 
-def rerender_entities(versions, *, batch_size: int = 200) -> int:
-    """Put a new entity list in the stored pages of ``versions``; how many changed."""
-    lists = {}
-    stored = (
-        versions.filter(rendered_with=render_key())
-        .only("pk", "entities_html")
-        .prefetch_related("entities")
-    )
-    for version in stored.iterator(chunk_size=batch_size):
-        new = _render_entities(version.entities.all())
-        if new != version.entities_html:  # not for an edit of a description
-            lists[version.pk] = new
-    pks = sorted(lists)
+def rerender_entities(versions, *, batch_size: int = 50) -> int:
+    """
+    Put a new entity list in the stored pages of ``versions``; how many changed.
+
+    Each batch of pages is locked before its entities are read, so two entity
+    edits (or an edit and ``render_pages``) that reach one page are applied
+    one after the other, the second with the names the first committed.
+    """
+    key = render_key()
+    pks = sorted(versions.filter(rendered_with=key).values_list("pk", flat=True))
+    changed = 0
     for start in range(0, len(pks), batch_size):
-        batch = PublishedVersion.objects.filter(
-            pk__in=pks[start : start + batch_size]
-        ).only("pk", "page_html", "entities_html", "entities_at", "rendered_with")
-        changed = []
-        for version in batch:
-            begin = version.entities_at
-            end = begin + len(version.entities_html)
-            if version.page_html[begin:end] == version.entities_html:
-                new = lists[version.pk]
-                version.page_html = (
-                    version.page_html[:begin] + new + version.page_html[end:]
+        with transaction.atomic():
+            locked = list(
+                PublishedVersion.objects.select_for_update()
+                .filter(pk__in=pks[start : start + batch_size], rendered_with=key)
+                .only("pk", "entities_html")
+                .order_by("pk")
+            )
+            prefetch_related_objects(locked, "entities")
+            lists = {}
+            for version in locked:
+                new = _render_entities(version.entities.all())
+                if new != version.entities_html:  # not for a description's edit
+                    lists[version.pk] = new
+            pages = PublishedVersion.objects.filter(pk__in=lists).only(
+                "pk", "page_html", "entities_html", "entities_at", "rendered_with"
+            )
+            for version in pages:
+                begin = version.entities_at
+                end = begin + len(version.entities_html)
+                if version.page_html[begin:end] == version.entities_html:
+                    new = lists[version.pk]
+                    version.page_html = (
+                        version.page_html[:begin] + new + version.page_html[end:]
+                    )
+                    version.entities_html = new
+                else:
+                    # Not where it was stored: the page is rendered on each
+                    # request until render_pages renders it again.
+                    version.rendered_with = ""
+                version.save(
+                    update_fields=["page_html", "entities_html", "rendered_with"]
                 )
-                version.entities_html = new
-            else:
-                # Not where it was stored: the page is rendered on each request
-                # until render_pages renders it again.
-                version.rendered_with = ""
-            changed.append(version)
-        PublishedVersion.objects.bulk_update(
-            changed, ["page_html", "entities_html", "rendered_with"]
-        )
-    return len(pks)
+                changed += 1
+    return changed
 
 
 def entity_changed(entity: Entity) -> None:
@@ -201,17 +218,26 @@ def entity_changed(entity: Entity) -> None:
 
 
 def rerender(versions, *, batch_size: int = 100) -> int:
-    """Render the stored pages of ``versions`` again; how many there were."""
-    done = 0
+    """
+    Render the stored pages of ``versions`` again; how many there were.
+
+    A page that comes out different from the one stored (say, after a fix)
+    makes the public generation move, so no cached copy of it is served.
+    """
+    done = differ = 0
     pks = list(versions.values_list("pk", flat=True).order_by("pk"))
     for start in range(0, len(pks), batch_size):
         with transaction.atomic():
             batch = (
-                PublishedVersion.objects.filter(pk__in=pks[start : start + batch_size])
+                PublishedVersion.objects.select_for_update(of=("self",))
+                .filter(pk__in=pks[start : start + batch_size])
                 .select_related("article")
-                .prefetch_related("entities")
+                .order_by("pk")
             )
+            batch = list(batch)
+            prefetch_related_objects(batch, "entities")
             for version in batch:
+                before = version.page_html
                 store(version.article, version, version.entities.all())
                 version.save(
                     update_fields=[
@@ -222,4 +248,7 @@ def rerender(versions, *, batch_size: int = 100) -> int:
                     ]
                 )
                 done += 1
+                differ += version.page_html != before
+    if differ:
+        caching.bump_generation()
     return done

@@ -28,6 +28,7 @@ from . import anchoring, caching, pages, search
 from .models import (
     NOTE_MAX_LENGTH,
     RATINGS_NEEDING_CITATIONS,
+    RENDERED_PAGE,
     Article,
     Citation,
     Claim,
@@ -659,8 +660,12 @@ def _snapshot(article: Article) -> tuple[dict, list[Entity]]:
         }
         for c in article.corrections.all()
     ]
+    # Locked until the version is saved: an entity renamed meanwhile waits,
+    # then finds this version live and renders its new name into the page.
     entities = list(
-        Entity.objects.filter(mentions__article=article, mentions__suppressed=False)
+        Entity.objects.select_for_update(of=("self",)).filter(
+            mentions__article=article, mentions__suppressed=False
+        )
     )
     linked = {e.pk: e for e in entities}
     # Each entity is linked to its page at its first mention in the body. The
@@ -749,7 +754,11 @@ def publish(article: Article, *, user, note: str = "") -> PublishedVersion:
         article = Article.objects.select_for_update().get(pk=article.pk)
         check_gate(article)
         now = timezone.now()
-        last = article.published_versions.order_by("-number").first()
+        last = (
+            article.published_versions.defer(*RENDERED_PAGE, "body_html", "body_text")
+            .order_by("-number")
+            .first()
+        )
         number = last.number + 1 if last else 1
         fields, entities = _snapshot(article)
         substantive = last is None or _reader_view(last.__dict__) != _reader_view(
