@@ -24,7 +24,7 @@ class LatestArticlesFeed(Feed):
         return (
             Article.objects.published()
             .select_related("live_version")
-            .defer(*without_content("live_version"))
+            .defer("body", *without_content("live_version"))
             .order_by("-last_published_at", "-pk")[:30]
         )
 
