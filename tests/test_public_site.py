@@ -131,6 +131,26 @@ def test_entity_list_not_where_stored_is_rendered_live(client, live, settings):
     )
 
 
+def test_render_pages_moves_the_generation_only_when_a_page_changed(live):
+    from django.core.management import call_command
+
+    from articles.models import PublicState, PublishedVersion
+
+    def generation():
+        return PublicState.objects.get(pk=1).generation
+
+    before = generation()
+    call_command("render_pages", "--all", stdout=StringIO())
+    assert generation() == before  # the same HTML: cached copies hold
+    PublishedVersion.objects.filter(pk=live.live_version_id).update(
+        page_html="A PAGE STORED BY A BROKEN RELEASE"
+    )
+    call_command("render_pages", "--all", stdout=StringIO())
+    assert generation() == before + 1
+    live.live_version.refresh_from_db()
+    assert "BROKEN" not in live.live_version.page_html
+
+
 def test_stored_page_is_not_served_under_other_settings(client, live, settings):
     stored_name = f'og:site_name" content="{settings.NEWSROOM_NAME}"'
     assert stored_name in live.live_version.page_html
