@@ -1,15 +1,19 @@
 """
-Render the stored pages of the live articles again. Run it after a deploy:
+Render the stored pages of the live articles again. Run it after a deploy,
+once every worker runs the new code:
 
-    manage.py migrate && manage.py render_pages
+    manage.py migrate && manage.py collectstatic && manage.py render_pages
 
 A published version's page is rendered when it is published and stored with
-it (articles/pages.py), with a fingerprint of the code, the templates and the
-settings it shows (NEWSROOM_NAME, SITE_URL, TIME_ZONE, LANGUAGE_CODE). After
-a deploy that changes any of them, the pages are not wrong (a page whose
-fingerprint differs is rendered on every request) but they are slow until
-this command renders them again. Pages already rendered with the running
-code are left alone, unless --all.
+it (articles/pages.py), with a fingerprint of the code, the templates, the
+static files, the Django version and the settings it shows (NEWSROOM_NAME,
+SITE_URL, TIME_ZONE, LANGUAGE_CODE). After a deploy that changes any of
+them, a page whose fingerprint differs is rendered on every request, never
+served as stored, and is slow until this command renders it again. Pages
+already rendered with the running code are left alone, unless --all; a page
+that comes out different from the one stored moves the public generation, so
+no cached copy of the old one is served. The structured data (JSON-LD) is
+part of the version and is not rebuilt.
 """
 
 from django.core.management.base import BaseCommand
