@@ -27,6 +27,7 @@ same templates, per request.
 
 import functools
 import hashlib
+import logging
 import secrets
 from dataclasses import dataclass, replace
 
@@ -39,12 +40,15 @@ from django.db import connection, transaction
 from django.db.models import F, prefetch_related_objects
 from django.dispatch import receiver
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 
 from entities.models import Entity
 from newsroom.context_processors import site
 
 from . import caching
 from .models import Article, PublishedVersion
+
+logger = logging.getLogger(__name__)
 
 DOCUMENT_TEMPLATE = "articles/article_detail.html"
 HEAD_TEMPLATE = "articles/article_head.html"
@@ -106,8 +110,27 @@ def _render_entities(entities) -> str:
     return render_to_string(ENTITIES_TEMPLATE, {"entities": entities})
 
 
+def _static_files_collected() -> bool:
+    """Whether the page's stylesheet has its collected (hashed) address yet."""
+    try:
+        static("css/site.css")
+    except ValueError:  # the manifest storage before collectstatic
+        return False
+    return True
+
+
 def store(article: Article, version: PublishedVersion, entities) -> None:
     """Render the page of ``version`` onto it (for the caller to save)."""
+    if not _static_files_collected():
+        # Publishing does not wait for collectstatic: the page is rendered
+        # on each request until render_pages stores it.
+        logger.warning(
+            "Static files are not collected: the page of %s is not stored; "
+            "run collectstatic, then render_pages",
+            version,
+        )
+        version.page_html = version.entities_html = version.rendered_with = ""
+        return
     page = render(article, version, entities=entities)
     # The document, with a mark where the entity list goes, to know its place.
     mark = f"<!--{secrets.token_hex(16)}-->"

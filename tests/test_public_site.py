@@ -151,6 +151,26 @@ def test_render_pages_moves_the_generation_only_when_a_page_changed(live):
     assert "BROKEN" not in live.live_version.page_html
 
 
+def test_publishing_before_collectstatic_stores_no_page(
+    client, staff, settings, tmp_path, caplog
+):
+    from django.core.management import call_command
+
+    article = ArticleFactory(title="Published before the static files")
+    settings.STATIC_ROOT = tmp_path  # nothing collected here
+    with caplog.at_level("WARNING", logger="articles.pages"):
+        version = workflow.publish(article, user=staff["publisher"])
+    assert version.rendered_with == "" and version.page_html == ""
+    assert "run collectstatic, then render_pages" in caplog.text
+    settings.STATIC_ROOT = tmp_path / "collected"
+    call_command("collectstatic", interactive=False, verbosity=0)
+    html = _page(client, article, settings)  # rendered live meanwhile
+    assert "Published before the static files" in html
+    call_command("render_pages", stdout=StringIO())
+    version.refresh_from_db()
+    assert version.page_html == _page(client, article, settings)
+
+
 def test_stored_page_is_not_served_under_other_settings(client, live, settings):
     stored_name = f'og:site_name" content="{settings.NEWSROOM_NAME}"'
     assert stored_name in live.live_version.page_html
