@@ -52,12 +52,10 @@ def _entity_saved(sender, instance, raw=False, **kwargs):
 
 
 def _entity_deleting(sender, instance, **kwargs):
-    from .pages import live_versions
+    from .pages import naming
 
     # Deleting the entity deletes its links to versions: note them first.
-    instance._live_version_pks = list(
-        live_versions().filter(entities=instance).values_list("pk", flat=True)
-    )
+    instance._live_version_pks = list(naming(instance).values_list("pk", flat=True))
 
 
 def _entity_deleted(sender, instance, **kwargs):

@@ -46,9 +46,12 @@ from entities.models import Entity
 from newsroom.context_processors import site
 
 from . import caching
-from .models import Article, PublishedVersion
+from .models import RENDERED_PAGE, Article, PublishedVersion
 
 logger = logging.getLogger(__name__)
+
+# What store() writes onto a version.
+STORED = (*RENDERED_PAGE, "entities_at", "rendered_with")
 
 DOCUMENT_TEMPLATE = "articles/article_detail.html"
 HEAD_TEMPLATE = "articles/article_head.html"
@@ -235,9 +238,25 @@ def rerender_entities(versions, *, batch_size: int = 50) -> int:
     return changed
 
 
+def naming(entity: Entity):
+    """The live versions whose pages list ``entity``."""
+    return live_versions().filter(entities=entity)
+
+
 def entity_changed(entity: Entity) -> None:
     """``entity`` was saved: the pages that list it show its new name."""
-    rerender_entities(live_versions().filter(entities=entity))
+    rerender_entities(naming(entity))
+
+
+def rerender_live(*, everything: bool = False) -> int:
+    """
+    Render the stored pages of the live versions again: those rendered by
+    other code or settings, or ``everything``; how many there were.
+    """
+    versions = live_versions()
+    if not everything:
+        versions = versions.exclude(rendered_with=render_key())
+    return rerender(versions)
 
 
 def rerender(versions, *, batch_size: int = 100) -> int:
@@ -262,14 +281,7 @@ def rerender(versions, *, batch_size: int = 100) -> int:
             for version in batch:
                 before = version.page_html
                 store(version.article, version, version.entities.all())
-                version.save(
-                    update_fields=[
-                        "page_html",
-                        "entities_html",
-                        "entities_at",
-                        "rendered_with",
-                    ]
-                )
+                version.save(update_fields=STORED)
                 done += 1
                 differ += version.page_html != before
     if differ:

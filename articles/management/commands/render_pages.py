@@ -37,10 +37,5 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, all, **options):
-        versions = pages.live_versions()
-        if not all:
-            versions = versions.exclude(rendered_with=pages.render_key())
-        # The same HTML as the live render readers got meanwhile: no cached
-        # page changes, so the public generation stays.
-        done = pages.rerender(versions)
+        done = pages.rerender_live(everything=all)
         self.stdout.write(f"Rendered {plural(done, 'article page')}.")
