@@ -23,7 +23,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError, models
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery, prefetch_related_objects
 from django.db.models.functions import Cast
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
@@ -39,7 +39,8 @@ from reversion.models import Version
 
 from entities.admin import (
     GuardedVersionAdmin,
-    PreloadedAutocompleteSelect,
+    PreloadedAutocompleteMixin,
+    PreloadedChoicesForm,
     related_count,
 )
 
@@ -191,7 +192,7 @@ def _place_quote(form, body: str) -> None:
     claim.placed_on_body = body
 
 
-class ClaimForm(forms.ModelForm):
+class ClaimForm(PreloadedChoicesForm):
     """
     A claim's form. Its rating is not saved with it: the admin hands a changed
     rating to ``workflow.rate_claim`` after the save, which checks permission
@@ -208,11 +209,6 @@ class ClaimForm(forms.ModelForm):
         claim = self.instance
         if claim.pk is None and claim.tagged_by_id is None and self.user is not None:
             claim.tagged_by = self.user
-        claimant = self.fields.get("claimant")
-        if claimant is not None and Claim.claimant.is_cached(claim) and claim.claimant:
-            # Shown from the claimant already loaded: no query per claim.
-            widget = getattr(claimant.widget, "widget", claimant.widget)
-            widget.preloaded = (claim.claimant,)
         self.stored_rating = {name: getattr(claim, name) for name in RATING_FIELDS}
         self.requested_rating = None
         present = [name for name in RATING_FIELDS if name in self.fields]
@@ -364,10 +360,24 @@ def _check_status(claim: Claim) -> str:
     return format_html('<span class="newsroom-flag newsroom-flag--ok">{}</span>', text)
 
 
+def _claims(article: Article) -> list[Claim]:
+    """
+    The article's claims for its change page, loaded once per request: the
+    gate's blockers, the comparison with the live version and the marked text
+    all read them (the inline loads only its page of claims).
+    """
+    prefetch_related_objects([article], workflow.CLAIMS_TO_CHECK)
+    return list(article.claims.all())
+
+
+# What the change page compares of the live version (not its stored page).
+LIVE_STATE_FIELDS = ("number", "title", "dek", "body", "byline", "claims")
+
+
 # Articles: inlines -------------------------------------------------------------
 
 
-class ClaimInline(admin.TabularInline):
+class ClaimInline(PreloadedAutocompleteMixin, admin.TabularInline):
     model = Claim
     form = ClaimForm
     formset = ClaimInlineFormSet
@@ -412,20 +422,24 @@ class ClaimInline(admin.TabularInline):
         )
         return super().get_formset(request, obj, **kwargs)
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "claimant":
-            kwargs["widget"] = PreloadedAutocompleteSelect(
-                db_field, self.admin_site, using=kwargs.get("using")
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
     @admin.display(description="check")
     def check_status(self, obj):
         return _check_status(obj)
 
 
-class MentionInline(admin.TabularInline):
+class MentionFormSet(forms.BaseInlineFormSet):
+    def get_queryset(self):
+        mentions = super().get_queryset()
+        for mention in mentions:
+            # Each row shows the mention (“entity in article”): its article
+            # is this one, not a query per row.
+            mention.article = self.instance
+        return mentions
+
+
+class MentionInline(PreloadedAutocompleteMixin, admin.TabularInline):
     model = Mention
+    formset = MentionFormSet
     fields = ("entity", "count", "origin", "suppressed")
     readonly_fields = ("count", "origin")
     autocomplete_fields = ("entity",)
@@ -635,10 +649,9 @@ class ArticleAdmin(GuardedVersionAdmin):
         # The stored text, which the claims' offsets count in: after a refused
         # save the form (and ``obj``) holds the editor's unsaved text.
         body = Article.objects.values_list("body", flat=True).get(pk=obj.pk)
-        claims = obj.claims.select_related("claimant").prefetch_related("citations")
         shown, lost = tagging.marked_claims(
             body,
-            claims,
+            _claims(obj),
             lambda claim: reverse("admin:articles_claim_change", args=[claim.pk]),
         )
         return render_to_string(
@@ -780,19 +793,25 @@ class ArticleAdmin(GuardedVersionAdmin):
         info = self.opts.app_label, self.opts.model_name
         can_change = self.has_change_permission(request, article)
         can_publish = user.has_perm(workflow.PUBLISH_PERMISSION)
-        blockers = workflow.gate_blockers(article)
+        claims = _claims(article)
+        blockers = workflow.gate_blockers(article, claims)
         urls = {
             name: reverse(f"admin:{info[0]}_{info[1]}_{name}", args=[quote(article.pk)])
             for name in ("submit", "publish", "unpublish", "compare", "tag", "preview")
         }
-        live = article.live_version
+        live = (
+            PublishedVersion.objects.only(*LIVE_STATE_FIELDS)
+            .filter(pk=article.live_version_id)
+            .first()
+        )
         return {
             "article": article,
+            "live": live,
             "blockers": blockers,
             "unpublished_changes": live is not None
             and compare.compare(
                 compare.state_from_published(live),
-                compare.state_from_article(article),
+                compare.state_from_article(article, claims),
             ).has_changes,
             "can_submit": can_change
             and article.status in (Article.Status.DRAFT, Article.Status.WITHDRAWN),
@@ -1391,7 +1410,7 @@ class ArticleRevisionMixin:
         raise Http404("Restore the article's revision from its history instead.")
 
 
-class CitationInline(admin.StackedInline):
+class CitationInline(PreloadedAutocompleteMixin, admin.StackedInline):
     model = Citation
     fields = (("source", "relation"), "excerpt", ("locator", "note"))
     autocomplete_fields = ("source",)

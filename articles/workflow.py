@@ -18,6 +18,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 from reversion.models import Version
 
@@ -474,8 +475,22 @@ class Blocker:
     message: str
 
 
-def gate_blockers(article: Article) -> list[Blocker]:
-    """Everything that stops ``article`` from being published, in words."""
+# An article's claims with what the gate reads of each: their claimant and
+# citations. A page that shows the claims in several ways (the admin's change
+# page) prefetches them once with this and hands the list to each.
+CLAIMS_TO_CHECK = Prefetch(
+    "claims",
+    queryset=Claim.objects.select_related("claimant").prefetch_related("citations"),
+)
+
+
+def gate_blockers(article: Article, claims=None) -> list[Blocker]:
+    """
+    Everything that stops ``article`` from being published, in words.
+
+    ``claims``: the article's claims as ``CLAIMS_TO_CHECK`` loads them, when
+    the caller has them; by default they are read from the database.
+    """
     blockers = []
     missing = [
         name
@@ -490,9 +505,8 @@ def gate_blockers(article: Article) -> list[Blocker]:
         blockers.append(
             Blocker("incomplete", f"The article needs {', '.join(missing)}.")
         )
-    claims = list(
-        article.claims.select_related("claimant").prefetch_related("citations")
-    )
+    if claims is None:
+        claims = list(CLAIMS_TO_CHECK.queryset.filter(article=article))
     for claim in claims:
         citations = list(claim.citations.all())
         if claim.anchor == Claim.Anchor.ORPHANED:
@@ -540,9 +554,13 @@ def _correction_blockers(article: Article, claims) -> list[Blocker]:
     """Rule 6: a changed or removed rating readers saw needs a correction."""
     # Read the live pointer from the database: the caller's instance may
     # predate a publish.
-    live = PublishedVersion.objects.filter(
-        pk=Article.objects.filter(pk=article.pk).values("live_version")[:1]
-    ).first()
+    live = (
+        PublishedVersion.objects.filter(
+            pk=Article.objects.filter(pk=article.pk).values("live_version")[:1]
+        )
+        .only("claims", "published_at")
+        .first()
+    )
     if live is None:
         return []
     current = {c.pk: c for c in claims}

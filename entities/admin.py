@@ -1,5 +1,6 @@
 """Admin for entities and sources: searchable, and showing where each is used."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
 from django.contrib.admin.widgets import AutocompleteSelect
@@ -115,6 +116,40 @@ class PreloadedAutocompleteSelect(AutocompleteSelect):
                 self.create_option(name, known[pk].pk, label, True, len(options))
             )
         return [(None, options, 0)]
+
+
+class PreloadedChoicesForm(forms.ModelForm):
+    """
+    A form whose autocompletes show the related objects its instance already
+    holds (loaded with ``select_related``), so an inline of many rows makes
+    no query per row to show them.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        model = type(self.instance)
+        for name, field in self.fields.items():
+            widget = getattr(field.widget, "widget", field.widget)
+            if not isinstance(widget, PreloadedAutocompleteSelect):
+                continue
+            if getattr(model, name).is_cached(self.instance):
+                related = getattr(self.instance, name)
+                widget.preloaded = () if related is None else (related,)
+
+
+class PreloadedAutocompleteMixin:
+    """A ModelAdmin or inline whose autocomplete fields are preloaded ones."""
+
+    form = PreloadedChoicesForm
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(
+            request
+        ):
+            kwargs["widget"] = PreloadedAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 def _admin_link(obj, label=None) -> str:

@@ -40,7 +40,7 @@ BOUNDS = {
     # The article's form with its inlines, the workflow panel, the gate, the
     # comparison with the live version and the saved text with its claims
     # marked; claims come a page at a time.
-    "admin_change": 31,
+    "admin_change": 21,
     "entity_changelist": 7,
     "entity_change": 9,
 }
@@ -421,19 +421,25 @@ def test_admin_article_search_queries_do_not_grow_with_matches(
 
 
 @pytest.mark.parametrize("n", [1, 100])
-def test_admin_article_change_page_queries_do_not_grow_with_claims(
+def test_admin_article_change_page_queries_do_not_grow_with_claims_or_entities(
     admin_client, staff, django_assert_max_num_queries, n
 ):
+    # One entity named, or 34: each row of the mentions shows its entity and
+    # its article without a query of its own.
     entities = [
-        EntityFactory(name=f"Company {i}", slug=f"company-{i}") for i in range(3)
+        EntityFactory(name=f"Company {i}", slug=f"company-{i}")
+        for i in range(n // 3 + 1)
     ]
     article = article_with_claims(n, user=staff, entities=entities)
     url = f"/admin/articles/article/{article.pk}/change/"
     response = count_page(
         url, admin_client, django_assert_max_num_queries, BOUNDS["admin_change"]
     )
-    claims = response.context["inline_admin_formsets"][0].formset
+    claims, mentions = (
+        inline.formset for inline in response.context["inline_admin_formsets"][:2]
+    )
     assert claims.initial_form_count() == min(n, claims.per_page)
+    assert mentions.initial_form_count() == len(entities)
     last_page = claims.page.paginator.num_pages
     response = count_page(
         f"{url}?claims={last_page}",
