@@ -284,12 +284,9 @@ def reanchor_claims(
 
 def suggested_entities(article: Article) -> list[tuple[str, int]]:
     """Recurring capitalised names in the article that no entity has."""
-    known = [
-        name
-        for entity in Entity.objects.only("name", "aliases")
-        for name in entity.names
-    ]
-    return suggest_entities(f"{article.title}\n\n{article.body}", known)
+    # The names come from the index of every entity that linking keeps, which
+    # is read again only when an entity changed.
+    return suggest_entities(f"{article.title}\n\n{article.body}", entity_index())
 
 
 def remove_mention(mention: Mention) -> bool:

@@ -11,6 +11,7 @@ of entities, where one large regular expression of alternatives is not.
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 
@@ -28,6 +29,7 @@ class MentionIndex:
     """Entity names by their first token, longest name first."""
 
     by_first: dict = field(default_factory=dict)
+    names: list = field(default_factory=list)  # every name and alias
 
     @classmethod
     def build(cls, entities) -> "MentionIndex":
@@ -35,6 +37,7 @@ class MentionIndex:
         seen = set()
         for entity in entities:
             for name in entity.names:
+                index.names.append(name)
                 tokens = tuple(t.lower() for t in _TOKEN.findall(name))
                 if not tokens or tokens in seen:
                     continue  # the first entity to claim a name keeps it
@@ -43,6 +46,11 @@ class MentionIndex:
         for candidates in index.by_first.values():
             candidates.sort(key=lambda item: -len(item[0]))
         return index
+
+    @cached_property
+    def known_words(self) -> tuple[set, int]:
+        """The names as ``suggest_entities`` compares them, built once."""
+        return _known_words(self.names)
 
 
 def find_mentions(text: str, entities) -> list[Found]:
@@ -203,23 +211,34 @@ def _tidy(words: list[str]) -> list[str]:
     return words
 
 
+def _known_words(names) -> tuple[set, int]:
+    """Each name as a tuple of lower-case words, and the most words a name has."""
+    known = set()
+    for name in names:
+        tokens = tuple(t.lower() for t in _WORD.findall(name))
+        if tokens:
+            known.add(tokens)
+    return known, max((len(k) for k in known), default=0)
+
+
 def suggest_entities(
     text: str, known_names, *, min_count: int = 2, limit: int = 10
 ) -> list[tuple[str, int]]:
     """
     Capitalised names in ``text`` that no known entity has, and that recur.
 
-    Returns ``(name, count)`` pairs, the most frequent first. A capitalised
-    word that only ever starts a sentence ("Earlier", "They") is not taken
-    for a name; parts of a run of capitals that are known names ("OpenAI CEO
-    Sam Altman") are left out, and so are titles, months and days.
+    ``known_names``: the names entities have, or a ``MentionIndex`` (whose
+    names are prepared once). Returns ``(name, count)`` pairs, the most
+    frequent first. A capitalised word that only ever starts a sentence
+    ("Earlier", "They") is not taken for a name; parts of a run of capitals
+    that are known names ("OpenAI CEO Sam Altman") are left out, and so are
+    titles, months and days.
     """
-    known = set()
-    for name in known_names:
-        tokens = tuple(t.lower() for t in _WORD.findall(name))
-        if tokens:
-            known.add(tokens)
-    longest = max((len(k) for k in known), default=0)
+    known, longest = (
+        known_names.known_words
+        if isinstance(known_names, MentionIndex)
+        else _known_words(known_names)
+    )
     runs = list(_runs(text))
     inside = {tuple(words) for words, sentence_start, _ in runs if not sentence_start}
     counts, first = Counter(), {}

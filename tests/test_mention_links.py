@@ -197,6 +197,23 @@ def test_known_names_are_not_suggested_whatever_their_case():
     assert suggest_entities(TEXT, known) == [("Mistral", 2)]
 
 
+@pytest.mark.django_db
+def test_an_article_stops_suggesting_a_name_once_an_entity_has_it():
+    # The known names come from the index kept between requests: a new
+    # entity, or a new alias of one, is known on the very next look.
+    article = ArticleFactory(title="Mistral and Sam Altman", body=TEXT)
+    assert ("Mistral", 3) in workflow.suggested_entities(article)
+    EntityFactory(name="Mistral AI", slug="mistral-ai", aliases="Mistral")
+    names = [name for name, _ in workflow.suggested_entities(article)]
+    assert "Mistral" not in names and "Sam Altman" in names
+    openai = EntityFactory(name="OpenAI", slug="openai")
+    assert "Sam Altman" in [name for name, _ in workflow.suggested_entities(article)]
+    openai.aliases = "Sam Altman"
+    openai.save()
+    names = [name for name, _ in workflow.suggested_entities(article)]
+    assert "Sam Altman" not in names and "Google" in names
+
+
 def test_a_name_must_recur_to_be_suggested():
     assert suggest_entities("Only Ada Lovelace once.", []) == []
     assert suggest_entities("Ada Lovelace and Ada Lovelace.", [], min_count=2) == [

@@ -39,8 +39,9 @@ BOUNDS = {
     "admin_changelist": 7,
     # The article's form with its inlines, the workflow panel, the gate, the
     # comparison with the live version and the saved text with its claims
-    # marked; claims come a page at a time.
-    "admin_change": 21,
+    # marked; claims come a page at a time. One of them reads every entity's
+    # names, only when an entity changed since the process last read them.
+    "admin_change": 22,
     "entity_changelist": 7,
     "entity_change": 9,
 }
