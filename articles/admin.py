@@ -39,7 +39,7 @@ from reversion.models import Version
 
 from entities.admin import (
     GuardedVersionAdmin,
-    PreloadedAutocompleteMixin,
+    ManyRowsInlineMixin,
     PreloadedChoicesForm,
     related_count,
 )
@@ -377,7 +377,7 @@ LIVE_STATE_FIELDS = ("number", "title", "dek", "body", "byline", "claims")
 # Articles: inlines -------------------------------------------------------------
 
 
-class ClaimInline(PreloadedAutocompleteMixin, admin.TabularInline):
+class ClaimInline(ManyRowsInlineMixin, admin.TabularInline):
     model = Claim
     form = ClaimForm
     formset = ClaimInlineFormSet
@@ -437,7 +437,7 @@ class MentionFormSet(forms.BaseInlineFormSet):
         return mentions
 
 
-class MentionInline(PreloadedAutocompleteMixin, admin.TabularInline):
+class MentionInline(ManyRowsInlineMixin, admin.TabularInline):
     model = Mention
     formset = MentionFormSet
     fields = ("entity", "count", "origin", "suppressed")
@@ -1410,7 +1410,7 @@ class ArticleRevisionMixin:
         raise Http404("Restore the article's revision from its history instead.")
 
 
-class CitationInline(PreloadedAutocompleteMixin, admin.StackedInline):
+class CitationInline(ManyRowsInlineMixin, admin.StackedInline):
     model = Citation
     fields = (("source", "relation"), "excerpt", ("locator", "note"))
     autocomplete_fields = ("source",)

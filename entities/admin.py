@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
-from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -137,8 +137,15 @@ class PreloadedChoicesForm(forms.ModelForm):
                 widget.preloaded = () if related is None else (related,)
 
 
-class PreloadedAutocompleteMixin:
-    """A ModelAdmin or inline whose autocomplete fields are preloaded ones."""
+class ManyRowsInlineMixin:
+    """
+    An inline of many rows (an article's claims, its entities, a claim's
+    sources). Its autocompletes show the related object each row already
+    loaded, and each row links to that object to view it or to add another,
+    not to change or delete it: an entity or a source is shared by many
+    articles, and is changed or deleted on its own page, where its uses are
+    listed, not from one row of one article.
+    """
 
     form = PreloadedChoicesForm
 
@@ -150,6 +157,13 @@ class PreloadedAutocompleteMixin:
                 db_field, self.admin_site, using=kwargs.get("using")
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        widget = getattr(formfield, "widget", None)
+        if isinstance(widget, RelatedFieldWidgetWrapper):
+            widget.can_change_related = widget.can_delete_related = False
+        return formfield
 
 
 def _admin_link(obj, label=None) -> str:

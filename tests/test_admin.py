@@ -219,6 +219,26 @@ def test_article_page_shows_workflow_buttons_and_blockers(client, people, articl
     assert b"Not yet checked" in response.content
 
 
+def test_rows_link_to_their_entity_and_source_to_view_or_add_not_to_delete(
+    client, people, article
+):
+    # An entity is shared by many articles: deleting it (or renaming it in a
+    # popup) from one row of one article is not offered; its own page is.
+    claim = article.claims.get()
+    Mention.objects.create(article=article, entity=claim.claimant, count=1)
+    client_for(client, people["boss"])
+    for page, rows in (
+        (change_url(article), ("claims-0-claimant", "mentions-0-entity")),
+        (change_url(claim), ("citations-0-source",)),
+    ):
+        html = client.get(page).content.decode()
+        for row in rows:
+            assert f'id="view_id_{row}"' in html, row
+            assert f'id="add_id_{row}"' in html, row
+            assert f'id="change_id_{row}"' not in html, row
+            assert f'id="delete_id_{row}"' not in html, row
+
+
 def test_article_form_has_room_for_the_body_and_a_readable_slug_help(
     client, people, article
 ):
