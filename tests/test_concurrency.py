@@ -5,7 +5,9 @@ On PostgreSQL, two real clients (threads, each with its own database
 connection) save the same article through the admin's change form at the
 same moment, and two publish it at the same moment: one save wins and the
 other gets the conflict message, no revision is lost, and version numbers
-follow each other with no duplicate and no gap.
+follow each other with no duplicate and no gap. An entity renamed while a
+publish (or ``render_pages``) stores a page that lists it leaves its new
+name in that page, not the old one.
 
 On both databases, a reader and an editor in processes of their own (as
 gunicorn workers are) work at the same time and never see an error such as
@@ -20,7 +22,9 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.conf import settings
@@ -30,8 +34,9 @@ from django.test import Client
 from django.urls import reverse
 from reversion.models import Version
 
-from articles import workflow
-from articles.models import PublishedVersion, Rating
+from articles import pages, workflow
+from articles.models import Article, Mention, PublishedVersion, Rating
+from entities.models import Entity
 from tests.factories import (
     ArticleFactory,
     CitationFactory,
@@ -163,6 +168,56 @@ def test_two_publishers_at_once_make_consecutive_versions(newsroom):
         int(c.split()[2].rstrip(":")) for c in comments if c.startswith("Published")
     )
     assert published == list(range(1, 9))
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("storing", ["publish", "render_pages"])
+def test_an_entity_renamed_while_its_page_is_stored_keeps_its_new_name(
+    newsroom, storing
+):
+    # The page stored at publish (or again by render_pages) lists the
+    # entities by name. A rename that commits while the page renders must
+    # not leave the old name stored: either the renderer reads the new name,
+    # or the rename waits for it and then puts its name in the stored page.
+    _needs_postgresql()
+    article = newsroom
+    acme = article.claims.get().claimant
+    Mention.objects.create(article=article, entity=acme, count=1)
+    paula = publisher(username="paula")
+    workflow.publish(article, user=paula)
+    store = pages.store
+
+    def slow_store(*args, **kwargs):
+        # The names are read; the rename comes while the page renders.
+        time.sleep(0.4)
+        return store(*args, **kwargs)
+
+    def rename(name):
+        def call():
+            time.sleep(0.1)
+            entity = Entity.objects.get(pk=acme.pk)
+            entity.name = name
+            entity.save()
+
+        return call
+
+    def render():
+        if storing == "publish":
+            workflow.publish(article, user=paula)
+        else:
+            pages.rerender_live(everything=True)
+
+    for round_ in range(3):
+        name = f"Acme Holdings {round_}"
+        with mock.patch.object(pages, "store", slow_store):
+            _at_once(rename(name), render)
+        live = Article.objects.get(pk=article.pk).live_version
+        assert live.rendered_with == pages.render_key()
+        assert name in live.entities_html, (round_, live.entities_html)
+        begin = live.entities_at
+        assert live.page_html[begin : begin + len(live.entities_html)] == (
+            live.entities_html
+        )
 
 
 # Readers and an editor, in processes of their own ---------------------------------
