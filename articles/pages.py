@@ -47,6 +47,7 @@ from newsroom.context_processors import site
 
 from . import caching
 from .models import RENDERED_PAGE, Article, PublishedVersion
+from .structured_data import build_jsonld
 
 logger = logging.getLogger(__name__)
 
@@ -280,8 +281,11 @@ def rerender(versions, *, batch_size: int = 100) -> int:
             prefetch_related_objects(batch, "entities")
             for version in batch:
                 before = version.page_html
+                # Its structured data names the site's address and name,
+                # which may be what changed (a move to another domain).
+                version.jsonld = build_jsonld(version.article, version)
                 store(version.article, version, version.entities.all())
-                version.save(update_fields=STORED)
+                version.save(update_fields=[*STORED, "jsonld"])
                 done += 1
                 differ += version.page_html != before
     if differ:

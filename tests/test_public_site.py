@@ -151,6 +151,24 @@ def test_render_pages_moves_the_generation_only_when_a_page_changed(live):
     assert "BROKEN" not in live.live_version.page_html
 
 
+def test_render_pages_after_a_move_to_another_address_rebuilds_the_claimreview(
+    client, live, settings
+):
+    from django.core.management import call_command
+
+    settings.NEWSROOM_PAGE_CACHE = False
+    old, new = settings.SITE_URL, "https://news.example.net"
+    assert old != new
+    settings.SITE_URL = new
+    call_command("render_pages", stdout=StringIO())
+    live.live_version.refresh_from_db()
+    urls = [item["url"] for item in live.live_version.jsonld]
+    assert urls and all(url.startswith(f"{new}/articles/") for url in urls)
+    assert old not in live.live_version.page_html
+    feed = client.get("/factchecks.json").json()
+    assert feed and all(item["url"].startswith(new) for item in feed)
+
+
 def test_publishing_before_collectstatic_stores_no_page(
     client, staff, settings, tmp_path, caplog
 ):
