@@ -366,7 +366,7 @@ def _claims(article: Article) -> list[Claim]:
     gate's blockers, the comparison with the live version and the marked text
     all read them (the inline loads only its page of claims).
     """
-    prefetch_related_objects([article], workflow.CLAIMS_TO_CHECK)
+    prefetch_related_objects([article], workflow.claims_to_check())
     return list(article.claims.all())
 
 

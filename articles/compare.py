@@ -227,7 +227,7 @@ def state_from_article(
     The working copy of ``article`` as it is in the database now.
 
     ``claims``: its claims with their citations prefetched, when the caller
-    has them (``workflow.CLAIMS_TO_CHECK``); by default they are read here.
+    has them (``workflow.claims_to_check()``); by default they are read here.
     """
     if claims is None:
         # Rows, not model instances: an article may have hundreds of claims.

@@ -198,18 +198,25 @@ def rerender_entities(versions, *, batch_size: int = 50) -> int:
     Each batch of pages is locked before its entities are read, so two entity
     edits (or an edit and ``render_pages``) that reach one page are applied
     one after the other, the second with the names the first committed.
+    Pages stored by other code are locked too, and their key checked once
+    the lock is held: ``render_pages`` may be storing one with this key
+    right now, with the names it read before this edit committed.
     """
     key = render_key()
-    pks = sorted(versions.filter(rendered_with=key).values_list("pk", flat=True))
+    pks = sorted(versions.values_list("pk", flat=True))
     changed = 0
     for start in range(0, len(pks), batch_size):
         with transaction.atomic():
-            locked = list(
-                PublishedVersion.objects.select_for_update()
-                .filter(pk__in=pks[start : start + batch_size], rendered_with=key)
-                .only("pk", "entities_html")
+            # The key is checked on the locked rows, not in the query: a row
+            # that does not match a query's condition is not waited for.
+            locked = [
+                version
+                for version in PublishedVersion.objects.select_for_update()
+                .filter(pk__in=pks[start : start + batch_size])
+                .only("pk", "entities_html", "rendered_with")
                 .order_by("pk")
-            )
+                if version.rendered_with == key
+            ]
             prefetch_related_objects(locked, "entities")
             lists = {}
             for version in locked:

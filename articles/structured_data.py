@@ -109,8 +109,9 @@ def build_jsonld(article, version) -> list[dict]:
 def claimreview_feed() -> list[dict]:
     """The ClaimReview of every rated claim readers can see, newest first.
 
-    Taken from each live published version, as it was published: the same
-    markup the article pages carry. Used by /factchecks.json and by the
+    Taken from each live published version (its claims as published, the
+    site's address as of its publish or the last ``render_pages``): the
+    same markup the article pages carry. Used by /factchecks.json and by the
     ``export_claimreview`` command.
     """
     from .models import Article

@@ -472,20 +472,25 @@ class Blocker:
     message: str
 
 
-# An article's claims with what the gate reads of each: their claimant and
-# citations. A page that shows the claims in several ways (the admin's change
-# page) prefetches them once with this and hands the list to each.
-CLAIMS_TO_CHECK = Prefetch(
-    "claims",
-    queryset=Claim.objects.select_related("claimant").prefetch_related("citations"),
-)
+def claims_to_check() -> Prefetch:
+    """
+    An article's claims with what the gate reads of each: their claimant and
+    citations. A page that shows the claims in several ways (the admin's
+    change page) prefetches them once with this and hands the list to each.
+    A new one each time: Django keeps the article a prefetch was made for in
+    its queryset.
+    """
+    return Prefetch(
+        "claims",
+        queryset=Claim.objects.select_related("claimant").prefetch_related("citations"),
+    )
 
 
 def gate_blockers(article: Article, claims=None) -> list[Blocker]:
     """
     Everything that stops ``article`` from being published, in words.
 
-    ``claims``: the article's claims as ``CLAIMS_TO_CHECK`` loads them, when
+    ``claims``: the article's claims as ``claims_to_check()`` loads them, when
     the caller has them; by default they are read from the database.
     """
     blockers = []
@@ -503,7 +508,7 @@ def gate_blockers(article: Article, claims=None) -> list[Blocker]:
             Blocker("incomplete", f"The article needs {', '.join(missing)}.")
         )
     if claims is None:
-        claims = list(CLAIMS_TO_CHECK.queryset.filter(article=article))
+        claims = list(claims_to_check().queryset.filter(article=article))
     for claim in claims:
         citations = list(claim.citations.all())
         if claim.anchor == Claim.Anchor.ORPHANED:

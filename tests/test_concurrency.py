@@ -205,10 +205,13 @@ def test_an_entity_renamed_while_its_page_is_stored_keeps_its_new_name(
         if storing == "publish":
             workflow.publish(article, user=paula)
         else:
-            pages.rerender_live(everything=True)
+            pages.rerender_live()
 
     for round_ in range(3):
         name = f"Acme Holdings {round_}"
+        # As after a deploy: the stored page is of other code, and
+        # render_pages stores it with this code's key.
+        PublishedVersion.objects.filter(article=article).update(rendered_with="old")
         with mock.patch.object(pages, "store", slow_store):
             _at_once(rename(name), render)
         live = Article.objects.get(pk=article.pk).live_version
