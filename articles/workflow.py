@@ -282,11 +282,16 @@ def reanchor_claims(
     return report
 
 
+def _entity_index():
+    # Every entity save moves the public generation in its own transaction.
+    return entity_index(changes=caching.current_state()[0])
+
+
 def suggested_entities(article: Article) -> list[tuple[str, int]]:
     """Recurring capitalised names in the article that no entity has."""
     # The names come from the index of every entity that linking keeps, which
     # is read again only when an entity changed.
-    return suggest_entities(f"{article.title}\n\n{article.body}", entity_index())
+    return suggest_entities(f"{article.title}\n\n{article.body}", _entity_index())
 
 
 def remove_mention(mention: Mention) -> bool:
@@ -306,7 +311,7 @@ def remove_mention(mention: Mention) -> bool:
 def refresh_mentions(article: Article) -> None:
     """Link the entities named in the article's title and body."""
     text = f"{article.title}\n\n{article.body}"
-    found = {f.entity_id: f for f in find_mentions(text, entity_index())}
+    found = {f.entity_id: f for f in find_mentions(text, _entity_index())}
     existing = {m.entity_id: m for m in article.mentions.all()}
     for entity_id, mention in existing.items():
         hit = found.get(entity_id)

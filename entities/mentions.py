@@ -84,15 +84,23 @@ def find_mentions(text: str, entities) -> list[Found]:
 _cached_index: tuple[tuple, MentionIndex] | None = None
 
 
-def entity_index() -> MentionIndex:
-    """The index of every entity, rebuilt only when an entity changed."""
+def entity_index(changes=None) -> MentionIndex:
+    """
+    The index of every entity, rebuilt only when an entity changed.
+
+    ``changes``: a counter that every entity save moves in its own
+    transaction, if the caller has one. The entities' latest change time
+    alone misses an edit that commits after a later one (an admin save
+    stays open while it renders pages again).
+    """
     global _cached_index
     from django.db.models import Count, Max
 
     from .models import Entity
 
-    stamp = tuple(
-        Entity.objects.aggregate(Max("updated_at"), Count("pk"), Max("pk")).values()
+    stamp = (
+        *Entity.objects.aggregate(Max("updated_at"), Count("pk"), Max("pk")).values(),
+        changes,
     )
     if _cached_index is None or _cached_index[0] != stamp:
         _cached_index = (stamp, MentionIndex.build(Entity.objects.all()))

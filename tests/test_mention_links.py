@@ -214,6 +214,26 @@ def test_an_article_stops_suggesting_a_name_once_an_entity_has_it():
     assert "Sam Altman" not in names and "Google" in names
 
 
+@pytest.mark.django_db
+def test_linking_sees_an_entity_edit_that_commits_after_a_later_one():
+    from articles import caching
+
+    alpha = EntityFactory(name="Alpha Corp", slug="alpha-corp")
+    EntityFactory(name="Beta Corp", slug="beta-corp")  # changed after Alpha
+    article = ArticleFactory(body="Gamma Labs said so. Gamma Labs agreed.")
+    workflow.refresh_mentions(article)
+    assert not article.mentions.exists()
+    # Alpha's edit was made first and commits last (its admin save stayed
+    # open): its change time is older than the latest one. Its transaction
+    # moved the public generation, as every entity save does.
+    Entity.objects.filter(pk=alpha.pk).update(
+        aliases="Gamma Labs", updated_at=alpha.updated_at
+    )
+    caching.bump_generation()
+    workflow.refresh_mentions(article)
+    assert [m.entity for m in article.mentions.all()] == [alpha]
+
+
 def test_a_name_must_recur_to_be_suggested():
     assert suggest_entities("Only Ada Lovelace once.", []) == []
     assert suggest_entities("Ada Lovelace and Ada Lovelace.", [], min_count=2) == [

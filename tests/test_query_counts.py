@@ -39,9 +39,10 @@ BOUNDS = {
     "admin_changelist": 7,
     # The article's form with its inlines, the workflow panel, the gate, the
     # comparison with the live version and the saved text with its claims
-    # marked; claims come a page at a time. One of them reads every entity's
-    # names, only when an entity changed since the process last read them.
-    "admin_change": 22,
+    # marked; claims come a page at a time. The entity suggestions check
+    # whether an entity changed (two queries), and read every entity's
+    # names only when one did since the process last read them.
+    "admin_change": 23,
     "entity_changelist": 7,
     "entity_change": 9,
 }
