@@ -779,6 +779,25 @@ def test_entity_page_shows_where_it_is_used(client, people, article):
     assert listing.status_code == 200
 
 
+def test_entity_address_is_fixed_once_a_published_page_links_it(
+    client, people, rated_article
+):
+    acme = rated_article.claims.get().claimant
+    client_for(client, people["boss"])
+    form = form_data(client.get(change_url(acme)), "entity_form")
+    assert form["slug"] == acme.slug  # a draft's claimant: still editable
+    workflow.publish(rated_article, user=people["publisher"])
+    response = client.get(change_url(acme))
+    form = form_data(response, "entity_form")
+    assert "slug" not in form
+    assert acme.slug in response.content.decode()  # shown, read-only
+    form.update(slug="acme-renamed", name="Acme Corporation")
+    response = client.post(change_url(acme), form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    acme.refresh_from_db()
+    assert (acme.name, acme.slug) == ("Acme Corporation", "acme-corp")
+
+
 def test_source_page_shows_the_claims_citing_it(client, people, article):
     claim = article.claims.get()
     source = claim.citations.get().source
