@@ -52,7 +52,7 @@ from .structured_data import build_jsonld
 logger = logging.getLogger(__name__)
 
 # What store() writes onto a version.
-STORED = (*RENDERED_PAGE, "entities_at", "rendered_with")
+STORED = (*RENDERED_PAGE, "entities_at", "rendered_with", "jsonld")
 
 DOCUMENT_TEMPLATE = "articles/article_detail.html"
 HEAD_TEMPLATE = "articles/article_head.html"
@@ -124,7 +124,11 @@ def _static_files_collected() -> bool:
 
 
 def store(article: Article, version: PublishedVersion, entities) -> None:
-    """Render the page of ``version`` onto it (for the caller to save)."""
+    """
+    Render the page of ``version`` onto it (for the caller to save), with its
+    structured data, which names the site's address and name.
+    """
+    version.jsonld = build_jsonld(article, version)
     if not _static_files_collected():
         # Publishing does not wait for collectstatic: the page is rendered
         # on each request until render_pages stores it.
@@ -278,21 +282,17 @@ def rerender(versions, *, batch_size: int = 100) -> int:
     pks = list(versions.values_list("pk", flat=True).order_by("pk"))
     for start in range(0, len(pks), batch_size):
         with transaction.atomic():
-            batch = (
+            batch = list(
                 PublishedVersion.objects.select_for_update(of=("self",))
                 .filter(pk__in=pks[start : start + batch_size])
                 .select_related("article")
                 .order_by("pk")
             )
-            batch = list(batch)
             prefetch_related_objects(batch, "entities")
             for version in batch:
                 before = version.page_html
-                # Its structured data names the site's address and name,
-                # which may be what changed (a move to another domain).
-                version.jsonld = build_jsonld(version.article, version)
                 store(version.article, version, version.entities.all())
-                version.save(update_fields=[*STORED, "jsonld"])
+                version.save(update_fields=STORED)
                 done += 1
                 differ += version.page_html != before
     if differ:

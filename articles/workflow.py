@@ -41,7 +41,6 @@ from .models import (
     Rating,
 )
 from .rendering import html_to_text, markdown_to_html, render_body
-from .structured_data import build_jsonld
 
 logger = logging.getLogger(__name__)
 
@@ -800,7 +799,6 @@ def publish(article: Article, *, user, note: str = "") -> PublishedVersion:
             **fields,
         )
         article.first_published_at = article.first_published_at or now
-        version.jsonld = build_jsonld(article, version)
         pages.store(article, version, entities)
         version.save()
         version.entities.set(entities)

@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
 from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -166,19 +166,6 @@ class ManyRowsInlineMixin:
         return formfield
 
 
-def _linked_from_published_pages(entity: Entity) -> bool:
-    """Whether a published version names ``entity`` or shows a claim of it."""
-    if not hasattr(entity, "_linked_from_published_pages"):
-        entity._linked_from_published_pages = (
-            Entity.objects.filter(pk=entity.pk)
-            .filter(
-                Q(published_versions__isnull=False) | Q(published_claims__isnull=False)
-            )
-            .exists()
-        )
-    return entity._linked_from_published_pages
-
-
 def _admin_link(obj, label=None) -> str:
     opts = obj._meta
     url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
@@ -232,14 +219,13 @@ class EntityAdmin(GuardedVersionAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        if obj is not None and _linked_from_published_pages(obj):
-            # Published pages link its address: readers and search engines
-            # know it, and the stored pages would keep the old one.
+        if obj is not None and obj.linked_from_published_pages:
+            # Readers and search engines know its address.
             fields.append("slug")
         return fields
 
     def get_prepopulated_fields(self, request, obj=None):
-        if obj is not None and _linked_from_published_pages(obj):
+        if obj is not None and obj.linked_from_published_pages:
             return {}
         return super().get_prepopulated_fields(request, obj)
 

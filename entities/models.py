@@ -5,6 +5,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.functional import cached_property
 
 from .validators import validate_http_url, validate_wikidata_id
 
@@ -90,6 +91,23 @@ class Entity(models.Model):
 
     def get_absolute_url(self):
         return reverse("entities:detail", kwargs={"slug": self.slug})
+
+    @cached_property
+    def linked_from_published_pages(self) -> bool:
+        """
+        Whether a published version names it or shows a claim of it: their
+        stored pages link its address, which is then fixed, as an
+        article's is once published.
+        """
+        return (
+            self.pk is not None
+            and Entity.objects.filter(pk=self.pk)
+            .filter(
+                models.Q(published_versions__isnull=False)
+                | models.Q(published_claims__isnull=False)
+            )
+            .exists()
+        )
 
     @property
     def alias_list(self) -> list[str]:

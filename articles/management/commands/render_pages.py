@@ -12,8 +12,8 @@ them, a page whose fingerprint differs is rendered on every request, never
 served as stored, and is slow until this command renders it again. Pages
 already rendered with the running code are left alone, unless --all; a page
 that comes out different from the one stored moves the public generation, so
-no cached copy of the old one is served. The structured data (JSON-LD) is
-part of the version and is not rebuilt.
+no cached copy of the old one is served. Each version's structured data
+(JSON-LD), which names the site's address, is built again with its page.
 """
 
 from django.core.management.base import BaseCommand
