@@ -7,6 +7,9 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
+# The address the site names in its structured data, feeds and sitemaps: the
+# one it serves on, unless set (in the environment or here) to another.
+SITE_URL ?= http://$(HOST):$(PORT)
 
 # The first Python >= 3.12 found (pyenv's shims honour .python-version).
 PYTHON ?= $(shell for p in python3 python3.14 python3.13 python3.12; do \
@@ -14,7 +17,7 @@ PYTHON ?= $(shell for p in python3 python3.14 python3.13 python3.12; do \
 	&& { echo $$p; break; }; done)
 
 # A secret key made once per checkout and kept in var/ (not in git).
-RUN_ENV = SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}"
+RUN_ENV = SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" SITE_URL="$(SITE_URL)"
 TEST_ENV = SECRET_KEY=test-only-not-secret DEBUG=0
 
 .PHONY: help install setup run test lint bench clean
@@ -47,15 +50,27 @@ setup: install var/secret_key
 	$(RUN_ENV) $(BIN)/python manage.py load_demo
 	$(RUN_ENV) $(BIN)/python manage.py render_pages
 
+# One background worker (email, fetching sources, renditions) and the
+# scheduler (publish_scheduled every minute, and every hour the check of the
+# cited sources handed to the worker, as cron runs them in production) beside
+# gunicorn; all stop together on Ctrl-C.
 run: setup
 	@echo
 	@echo "Serving the newsroom on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
+	@echo "A background worker and the scheduler run beside it; emails are printed in this log."
 	@echo "Stop with Ctrl-C."
+	@$(RUN_ENV) $(BIN)/python manage.py db_worker --queue-name '*' --no-reload & worker=$$!; \
+	minute=0; while true; do $(RUN_ENV) $(BIN)/python manage.py publish_scheduled -v 0 || true; \
+		if [ $$((minute % 60)) -eq 0 ]; then $(RUN_ENV) $(BIN)/python manage.py check_sources --enqueue -v 0 || true; fi; \
+		minute=$$((minute + 1)); sleep 60; done & scheduler=$$!; \
+	trap 'kill $$worker $$scheduler 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(RUN_ENV) $(BIN)/gunicorn newsroom.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
 		--access-logfile - --forwarded-allow-ips 127.0.0.1
 
+# The suite runs on every CPU (pytest-xdist); PYTEST_ARGS adds options, e.g.
+# PYTEST_ARGS="-n 0 tests/test_workflow.py" for one file in one process.
 test: install
-	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

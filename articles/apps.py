@@ -7,7 +7,14 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Articles and fact-checks"
 
     def ready(self):
+        from django.db.backends.signals import connection_created
+
         from entities.models import Entity, Source
+
+        from .pages import prepare_statements
+
+        # On PostgreSQL each connection prepares the article page's query.
+        connection_created.connect(prepare_statements, dispatch_uid="prepare-pages")
 
         # Article pages list the entities they name by their current names:
         # their stored lists are rendered again before the generation moves
@@ -27,6 +34,17 @@ class ArticlesConfig(AppConfig):
         post_delete.connect(
             _public_change, sender=self.get_model("Article"), dispatch_uid="pub-del-art"
         )
+        # A claim's stale flag, and the sign-off of its article, follow every
+        # change of the claim or of its citations, whatever door made it.
+        post_save.connect(
+            _claim_saved, sender=self.get_model("Claim"), dispatch_uid="stale-claim"
+        )
+        for signal in (post_save, post_delete):
+            signal.connect(
+                _citation_changed,
+                sender=self.get_model("Citation"),
+                dispatch_uid=f"stale-citation-{signal is post_save}",
+            )
         # Search indexes are not models: fill them for published versions that
         # a fixture (loaddata of a backup) brings back.
         post_save.connect(
@@ -72,3 +90,17 @@ def _index_loaded_version(sender, instance, raw=False, **kwargs):
         from .search import index_version
 
         index_version(instance)
+
+
+def _claim_saved(sender, instance, created, raw=False, update_fields=None, **kwargs):
+    if not raw:
+        from .staleness import claim_changed
+
+        claim_changed(instance, created=created, update_fields=update_fields)
+
+
+def _citation_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        from .staleness import citations_changed
+
+        citations_changed(instance.claim_id)

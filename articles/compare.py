@@ -9,25 +9,17 @@ Two states are compared into a :class:`Comparison` that the admin renders:
 word diffs of the text (escaped, with ``<ins>``/``<del>``) and the claims
 added, removed, reworded, re-rated or re-sourced.
 
-django-reversion-compare is GPL-3.0, so the comparison is our own (difflib).
+django-reversion-compare is GPL-3.0, so the comparison is our own
+(``articles.diffs``: word diffs within a bound on the work).
 """
 
-import re
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from functools import cached_property
-
-from django.contrib.contenttypes.models import ContentType
-from django.template.loader import render_to_string
 
 from entities.models import Entity, Source
 
-from .models import Article, Citation, CitationRelation, Claim, ClaimKind, Rating
-
-# Words, runs of whitespace and single punctuation marks: a change of one
-# word shows as that word, not as the whole line.
-_TOKENS = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
-
+from . import diffs, revisions
+from .models import Article, Citation, CitationRelation, ClaimKind, Rating
 
 # States ----------------------------------------------------------------------
 
@@ -121,43 +113,14 @@ def _names(model, ids) -> dict:
     return {obj.pk: str(obj) for obj in objects}
 
 
-def article_versions(revision):
-    """The versions of ``revision`` grouped by model: article, claims, citations."""
-    types = ContentType.objects.get_for_models(Article, Claim, Citation)
-    by_type = {ct.pk: model for model, ct in types.items()}
-    grouped = {Article: [], Claim: [], Citation: []}
-    for version in revision.version_set.all():
-        model = by_type.get(version.content_type_id)
-        if model is not None:
-            grouped[model].append(version)
-    return grouped
-
-
 def state_from_revision(revision, article_id: int, *, label: str = "") -> ArticleState:
-    """The article ``article_id`` as saved in ``revision``."""
-    grouped = article_versions(revision)
-    article = next(
-        (v for v in grouped[Article] if str(v.object_id) == str(article_id)), None
-    )
-    if article is None:
-        raise LookupError(
-            f"Revision {revision.pk} holds no version of article {article_id}."
-        )
-    data = article.field_dict
-    claims = [
-        v.field_dict
-        for v in grouped[Claim]
-        if v.field_dict.get("article_id") == article.field_dict.get("id")
-    ]
-    claim_ids = {c["id"] for c in claims}
-    citations = [
-        v.field_dict for v in grouped[Citation] if v.field_dict["claim_id"] in claim_ids
-    ]
+    """The article ``article_id`` as saved in ``revision`` (LookupError if not)."""
+    saved = revisions.saved_article(revision, article_id)
     return _state(
         label or f"Revision of {revision.date_created:%Y-%m-%d %H:%M}",
-        data,
-        sorted(claims, key=lambda c: (c.get("start", 0), c["id"])),
-        citations,
+        saved.fields,
+        sorted(saved.claim_fields, key=lambda c: (c.get("start", 0), c["id"])),
+        saved.citation_fields,
     )
 
 
@@ -227,7 +190,7 @@ def state_from_article(
     The working copy of ``article`` as it is in the database now.
 
     ``claims``: its claims with their citations prefetched, when the caller
-    has them (``workflow.claims_to_check()``); by default they are read here.
+    has them (``gate.claims_to_check()``); by default they are read here.
     """
     if claims is None:
         # Rows, not model instances: an article may have hundreds of claims.
@@ -293,183 +256,13 @@ def state_from_published(version, *, label: str = "") -> ArticleState:
 
 # Diffs -----------------------------------------------------------------------
 
-
-def tokens(text: str) -> list[str]:
-    return _TOKENS.findall(text or "")
-
-
-# Above this product of token counts, two runs of text are matched by
-# paragraphs, then by sentences, and only then word by word: SequenceMatcher's
-# cost grows with how often each token (a space, "the") recurs, so a
-# 20,000-word body matched word by word would take minutes.
-_DIRECT_LIMIT = 2_500
-# A replaced stretch still this large is shown as replaced whole.
-_GIVE_UP_LIMIT = 250_000
-
-
-def word_diff(old: str, new: str) -> list[tuple[str, str]]:
-    """``new`` as (op, text) runs: "equal", "delete" (only in ``old``), "insert".
-
-    Templates render it with ``includes/word_diff.html``, which escapes every
-    run and marks deletions with <del> and insertions with <ins>.
-    """
-    return _join_changes(_diff(tokens(old), tokens(new), 0))
-
-
-def _shared_prefix(a, b) -> int:
-    """How many tokens the sequences ``a`` and ``b`` share at their start."""
-    n = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        n += 1
-    return n
-
-
-def _is_boundary(level: int, token: str, previous: str) -> bool:
-    """Whether ``token`` ends a chunk: a paragraph (level 0) or a sentence (1)."""
-    if not token.isspace():
-        return False
-    return "\n" in token or (level == 1 and previous in (".", "!", "?"))
-
-
-def _chunks(toks: list[str], level: int) -> list[list[str]]:
-    chunks, current, previous = [], [], ""
-    for token in toks:
-        current.append(token)
-        if _is_boundary(level, token, previous):
-            chunks.append(current)
-            current = []
-        previous = token
-    if current:
-        chunks.append(current)
-    return chunks
-
-
-def _diff(a: list[str], b: list[str], level: int) -> list[tuple[str, str]]:
-    """Runs turning tokens ``a`` into ``b``: by chunks first when they are long."""
-    if len(a) * len(b) <= _DIRECT_LIMIT:
-        return _token_runs(a, b)
-    # Most edits touch a small part of a long text: set aside what the two
-    # share at the start and the end, and diff only the middle.
-    head = _shared_prefix(a, b)
-    tail = _shared_prefix(reversed(a[head:]), reversed(b[head:]))
-    middle_a, middle_b = a[head : len(a) - tail], b[head : len(b) - tail]
-    runs = [("equal", "".join(a[:head]))] if head else []
-    if middle_a and middle_b:
-        runs.extend(_diff_middle(middle_a, middle_b, level))
-    elif middle_a:
-        runs.append(("delete", "".join(middle_a)))
-    elif middle_b:
-        runs.append(("insert", "".join(middle_b)))
-    if tail:
-        runs.append(("equal", "".join(a[len(a) - tail :])))
-    return runs
-
-
-def _diff_middle(a: list[str], b: list[str], level: int) -> list[tuple[str, str]]:
-    size = len(a) * len(b)
-    if size <= _DIRECT_LIMIT or level > 1:
-        if size > _GIVE_UP_LIMIT:
-            return [("delete", "".join(a)), ("insert", "".join(b))]
-        return _token_runs(a, b)
-    old, new = _chunks(a, level), _chunks(b, level)
-    if len(old) == 1 and len(new) == 1:
-        return _diff(a, b, level + 1)
-    matcher = SequenceMatcher(
-        None, ["".join(c) for c in old], ["".join(c) for c in new], autojunk=False
-    )
-    runs = []
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            runs.append(("equal", "".join(map("".join, old[i1:i2]))))
-        elif (
-            op == "replace"
-            and i2 - i1 != j2 - j1
-            and _small(old[i1:i2], new[j1:j2], level)
-        ):
-            # Paragraphs split, merged or moved: match their sentences.
-            runs.extend(
-                _diff(
-                    [t for c in old[i1:i2] for t in c],
-                    [t for c in new[j1:j2] for t in c],
-                    level + 1,
-                )
-            )
-        elif op == "replace":
-            # Paragraphs (or sentences) edited in place: diff each with its
-            # counterpart; any left over were removed or added whole.
-            pairs = min(i2 - i1, j2 - j1)
-            for before, after in zip(old[i1:], new[j1 : j1 + pairs], strict=False):
-                runs.extend(_diff(before, after, level + 1))
-            if i1 + pairs < i2:
-                runs.append(("delete", "".join(map("".join, old[i1 + pairs : i2]))))
-            if j1 + pairs < j2:
-                runs.append(("insert", "".join(map("".join, new[j1 + pairs : j2]))))
-        elif op == "delete":
-            runs.append(("delete", "".join(map("".join, old[i1:i2]))))
-        else:
-            runs.append(("insert", "".join(map("".join, new[j1:j2]))))
-    return runs
-
-
-def _small(old: list[list[str]], new: list[list[str]], level: int) -> bool:
-    """Whether unmatched chunks are few enough to match again a level down."""
-    limit = _GIVE_UP_LIMIT if level == 0 else 10 * _DIRECT_LIMIT
-    return sum(map(len, old)) * sum(map(len, new)) <= limit
-
-
-def _token_runs(a: list[str], b: list[str]) -> list[tuple[str, str]]:
-    matcher = SequenceMatcher(None, a, b, autojunk=False)
-    runs = []
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        removed, added = "".join(a[i1:i2]), "".join(b[j1:j2])
-        if op == "equal":
-            runs.append(("equal", added))
-            continue
-        if removed:
-            runs.append(("delete", removed))
-        if added:
-            runs.append(("insert", added))
-    return runs
-
-
-def _join_changes(runs):
-    """Read "<del>a b</del><ins>c d</ins>", not word by word around spaces."""
-    joined, deleted, inserted = [], [], []
-
-    def flush():
-        for op, parts in (("delete", deleted), ("insert", inserted)):
-            text = "".join(parts)
-            if text.strip():
-                joined.append((op, text.rstrip()))
-        trailing = "".join(deleted or inserted)
-        tail = trailing[len(trailing.rstrip()) :]
-        if tail:
-            joined.append(("equal", tail))
-        deleted.clear()
-        inserted.clear()
-
-    for index, (op, text) in enumerate(runs):
-        following = runs[index + 1][0] if index + 1 < len(runs) else None
-        if op == "delete":
-            deleted.append(text)
-        elif op == "insert":
-            inserted.append(text)
-        elif text.isspace() and (deleted or inserted) and following != "equal":
-            for parts in (deleted, inserted):
-                if parts:
-                    parts.append(text)
-        else:
-            flush()
-            joined.append((op, text))
-    flush()
-    return joined
-
-
-def render_word_diff(runs) -> str:
-    """The HTML of a word diff (escaped, with <del> and <ins>)."""
-    return render_to_string("includes/word_diff.html", {"diff": runs})
+# The word diffs are made within a budget of work (articles.diffs), shared by
+# all the diffs of one comparison: any two versions compare in bounded time.
+tokens, word_diff, render_word_diff = (
+    diffs.tokens,
+    diffs.word_diff,
+    diffs.render_word_diff,
+)
 
 
 @dataclass(frozen=True)
@@ -479,6 +272,7 @@ class TextChange:
     name: str
     old: str
     new: str
+    budget: diffs.Budget = field(default_factory=diffs.Budget, compare=False)
 
     @property
     def changed(self) -> bool:
@@ -486,7 +280,7 @@ class TextChange:
 
     @cached_property
     def diff(self) -> list:
-        return word_diff(self.old, self.new)
+        return word_diff(self.old, self.new, budget=self.budget)
 
 
 @dataclass(frozen=True)
@@ -496,6 +290,7 @@ class ClaimChange:
     old: ClaimState | None
     new: ClaimState | None
     details: tuple = ()
+    budget: diffs.Budget = field(default_factory=diffs.Budget, compare=False)
 
     @property
     def claim(self) -> ClaimState:
@@ -505,7 +300,7 @@ class ClaimChange:
     def quote_diff(self) -> list | None:
         if self.old is None or self.new is None:
             return None
-        return word_diff(self.old.quote, self.new.quote)
+        return word_diff(self.old.quote, self.new.quote, budget=self.budget)
 
     @cached_property
     def statement_diff(self) -> list | None:
@@ -513,13 +308,17 @@ class ClaimChange:
             return None
         if self.old.statement == self.new.statement:
             return None
-        return word_diff(self.old.statement, self.new.statement)
+        return word_diff(self.old.statement, self.new.statement, budget=self.budget)
 
     @cached_property
     def explanation_diff(self) -> list | None:
         if self.old is None or self.new is None:
             return None
-        return word_diff(self.old.rating_explanation, self.new.rating_explanation)
+        return word_diff(
+            self.old.rating_explanation,
+            self.new.rating_explanation,
+            budget=self.budget,
+        )
 
 
 @dataclass(frozen=True)
@@ -580,10 +379,16 @@ def _citation_change(old: ClaimState, new: ClaimState) -> CitationChange | None:
     return CitationChange(new, added, removed, changed)
 
 
-def compare(old: ArticleState, new: ArticleState) -> Comparison:
-    """What changed from ``old`` to ``new``."""
+def compare(
+    old: ArticleState, new: ArticleState, *, budget: diffs.Budget | None = None
+) -> Comparison:
+    """
+    What changed from ``old`` to ``new``. Its word diffs share ``budget``
+    (a page that shows several comparisons passes one for them all).
+    """
+    budget = budget if budget is not None else diffs.Budget()
     texts = [
-        TextChange(name, getattr(old, attr), getattr(new, attr))
+        TextChange(name, getattr(old, attr), getattr(new, attr), budget)
         for name, attr in (
             ("Title", "title"),
             ("Standfirst", "dek"),
@@ -608,12 +413,12 @@ def compare(old: ArticleState, new: ArticleState) -> Comparison:
             or before.statement != after.statement
             or details
         ):
-            reworded.append(ClaimChange(before, after, details=details))
+            reworded.append(ClaimChange(before, after, details, budget))
         if (
             before.rating != after.rating
             or before.rating_explanation != after.rating_explanation
         ):
-            rerated.append(ClaimChange(before, after))
+            rerated.append(ClaimChange(before, after, budget=budget))
         citation_change = _citation_change(before, after)
         if citation_change:
             resourced.append(citation_change)

@@ -16,21 +16,30 @@ documents (``articles.interchange``).
 
 Files must be UTF-8, with or without a byte order mark; binary, empty and
 undecodable files are refused with the reason.
+
+A JSON document may come with its images' files beside it: in a folder
+(``import_article DIR`` reads ``DIR/article.json``; a document's relative
+``url`` is read from its own folder, never outside it), or in a zip
+(``import_article FILE.zip``), as ``export_article --output DIR/`` and
+``--zip`` write them.
 """
 
 import codecs
 import json
 import logging
 import re
+import sys
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import reversion
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
-from . import workflow
+from . import editing
 from .interchange import (
     SLUG_RE,
     DocumentError,
@@ -52,6 +61,8 @@ SUFFIXES = {
     ".json": "json",
 }
 MAX_BYTES = 20 * 1024 * 1024
+# The document in a folder or a zip written by export_article.
+DOCUMENT_NAME = "article.json"
 
 _HEADER = re.compile(r"(title|dek|standfirst|byline|slug)[ \t]*:[ \t]*(.*)", re.I)
 _ATX_H1 = re.compile(r"#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*")
@@ -170,12 +181,12 @@ def import_text(
     *,
     slug: str | None = None,
     author=None,
-    user=None,
+    user,
     dry_run: bool = False,
     source_name: str = "a text file",
 ) -> ImportResult:
     """Write ``parsed`` as a new draft, with its entity mentions linked."""
-    if user is not None and not user.has_perm("articles.add_article"):
+    if not user.has_perm("articles.add_article"):
         raise PermissionDenied(f"{user} may not add articles.")
     slug = slug or parsed.slug or slugify(parsed.title)[:200].strip("-")
     if not slug:
@@ -212,7 +223,7 @@ def import_text(
                 raise DocumentError(reason) from None
             if author is not None:
                 article.authors.set([author])
-            workflow.refresh_mentions(article)
+            editing.refresh_mentions(article)
             reversion.set_user(user)
             reversion.set_comment(f"Imported from {source_name}")
         result = ImportResult(
@@ -231,6 +242,52 @@ def import_text(
     return result
 
 
+def _files_beside(folder: Path):
+    """A reader of the files in ``folder`` (and below it only), size-checked."""
+    root = folder.resolve()
+
+    def read(relative: str) -> bytes:
+        target = (root / relative).resolve()
+        if not target.is_relative_to(root) or target == root:
+            raise ValueError("it is not a file inside the document's folder")
+        size = target.stat().st_size
+        if size > settings.NEWSROOM_UPLOAD_MAX_BYTES:
+            raise ValueError(f"it is {size:,} bytes, over NEWSROOM_UPLOAD_MAX_BYTES")
+        return target.read_bytes()
+
+    return read
+
+
+def _files_in_zip(archive: zipfile.ZipFile):
+    """A reader of the files in a zip, each checked by its declared size."""
+
+    def read(relative: str) -> bytes:
+        info = archive.getinfo(relative)  # KeyError when it is not there
+        if info.file_size > settings.NEWSROOM_UPLOAD_MAX_BYTES:
+            raise ValueError(
+                f"it is {info.file_size:,} bytes, over NEWSROOM_UPLOAD_MAX_BYTES"
+            )
+        return archive.read(info)
+
+    return read
+
+
+def _zip_document(path: Path) -> tuple[str, zipfile.ZipFile]:
+    """The document of a zip made by ``export_article --zip``, and the zip."""
+    try:
+        archive = zipfile.ZipFile(path)
+        info = archive.getinfo(DOCUMENT_NAME)
+    except FileNotFoundError:
+        raise DocumentError("no such file") from None
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise DocumentError(f"is not a zip file that can be read ({exc})") from None
+    except KeyError:
+        raise DocumentError(f"holds no {DOCUMENT_NAME}") from None
+    if info.file_size > MAX_BYTES:
+        raise DocumentError(f"its {DOCUMENT_NAME} is over {MAX_BYTES:,} bytes")
+    return decode(archive.read(info)), archive
+
+
 def import_file(
     path: Path | str,
     *,
@@ -238,13 +295,22 @@ def import_file(
     title: str | None = None,
     slug: str | None = None,
     author=None,
-    user=None,
+    user,
     update: bool = False,
     dry_run: bool = False,
 ) -> ImportResult:
     """Import one file as a draft article (or, JSON only, as an update)."""
     path = Path(path)
-    text = read_file(path)
+    files = None
+    if path.is_dir() and (path / DOCUMENT_NAME).is_file():
+        path = path / DOCUMENT_NAME
+    if path.suffix.lower() == ".zip":
+        text, archive = _zip_document(path)
+        files = _files_in_zip(archive)
+        format = "json"
+    else:
+        text = read_file(path)
+        files = _files_beside(path.parent)
     if format == "auto":
         format = detect_format(path, text)
     if format not in FORMATS:
@@ -259,6 +325,12 @@ def import_file(
             ) from None
         except RecursionError:
             raise DocumentError("is not valid JSON: it is nested too deeply") from None
+        except ValueError:
+            # Python refuses to read integers of more than 4,300 digits.
+            raise DocumentError(
+                "holds a number with too many digits (more than "
+                f"{sys.get_int_max_str_digits():,})"
+            ) from None
         return import_document(
             doc,
             user=user,
@@ -268,6 +340,7 @@ def import_file(
             update=update,
             dry_run=dry_run,
             source_name=source_name,
+            read_file=files,
         )
     if update:
         raise DocumentError(

@@ -15,17 +15,16 @@ is; a source is reused when one has the same URL, or, for a source without a
 URL, the same title and publisher. Within a document, citations name their
 source by its ``key``.
 
-A document is checked completely before anything is written, and every
-problem is reported with the place it was found, for example
-``claims[3].quote is not found in the body at 120-145``. Unknown keys are
-ignored, so later versions of the format can add keys without breaking older
-readers; a different ``version`` number is refused.
+A document is checked completely before anything is written
+(``articles.documents``), and every problem is reported with the place it was
+found, for example ``claims[3].quote is not found in the body at 120-145``.
+Unknown keys are ignored, so later versions of the format can add keys without
+breaking older readers; a different ``version`` number is refused.
 
 The JSON Schema of the document is ``docs/article.schema.json``.
 """
 
 import logging
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -33,50 +32,36 @@ import reversion
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.text import slugify
 
-from entities.models import Entity, EntityKind, Source, SourceKind
+from desk import workflow as desk
+from entities.models import Entity, Source
+from media import interchange as media_interchange
+from media.claim_media import MEDIA_VALUES
+from media.library import check_add_image
+from media.usage import refresh_placements
 
-from . import anchoring, workflow
+from . import editing, staleness, workflow
+from .documents import (
+    FORMAT,
+    SLUG_RE,
+    VERSION,
+    DocumentError,
+    Plan,
+    read_document,
+)
 from .models import (
-    EXCERPT_MAX_LENGTH,
-    EXPLANATION_MAX_LENGTH,
-    NOTE_MAX_LENGTH,
-    AnchorState,
     Article,
-    ArticleStatus,
     Citation,
-    CitationRelation,
     Claim,
-    ClaimKind,
     Correction,
-    CorrectionKind,
     Mention,
     Rating,
 )
 
 logger = logging.getLogger(__name__)
 
-FORMAT = "newsroom.article"
-VERSION = 1
-SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]+\Z")
-
-
-class DocumentError(ValueError):
-    """A document or file that cannot be imported; ``errors`` lists why."""
-
-    def __init__(self, errors: list[str] | str):
-        self.errors = [errors] if isinstance(errors, str) else list(errors)
-        super().__init__(self.summary())
-
-    def summary(self, limit: int = 3) -> str:
-        """The problems on one line, the first ``limit`` of them in full."""
-        shown = "; ".join(self.errors[:limit])
-        more = len(self.errors) - limit
-        if more > 0:
-            shown += f" (and {more} more problem{'s' if more > 1 else ''})"
-        return shown
+ROLES = ("editor", "reporter", "checker")
 
 
 @dataclass
@@ -93,6 +78,9 @@ class ImportResult:
     sources_created: int = 0
     sources_matched: int = 0
     dry_run: bool = False
+    # What was left out because the importing user may not do it, in words.
+    notes: list[str] = field(default_factory=list)
+    images_added: int = 0
 
 
 # Export ----------------------------------------------------------------------
@@ -135,8 +123,89 @@ def export_entity(entity: Entity) -> dict:
     }
 
 
-def export_article(article: Article) -> dict:
-    """The JSON interchange document of ``article``."""
+def export_media(claim: Claim, image_keys: dict[int, str]) -> dict | None:
+    """A claim's ``media``: what it is about (its image by key), or None."""
+    if not claim.media_type:
+        return None
+    return {
+        "type": claim.media_type,
+        "image": image_keys.get(claim.media_image_id),
+        "url": claim.media_url,
+        "archive_url": claim.media_archive_url,
+        "appeared_url": claim.media_appeared_url,
+        "platform": claim.media_platform,
+        "appeared_at": _date(claim.media_appeared_on),
+        "start_seconds": claim.media_start_seconds,
+        "end_seconds": claim.media_end_seconds,
+        "authenticity": claim.media_authenticity,
+    }
+
+
+def export_claim(
+    claim: Claim, keys: dict[int, str], image_keys: dict[int, str] | None = None
+) -> dict:
+    """
+    One claim of the document; ``keys``: the document's source keys by id,
+    ``image_keys`` its image keys.
+    """
+    image_keys = image_keys or {}
+    return {
+        "quote": claim.quote,
+        "prefix": claim.prefix,
+        "suffix": claim.suffix,
+        "start": claim.start,
+        "end": claim.end,
+        "anchor": claim.anchor,
+        "claimant": claim.claimant.slug if claim.claimant else None,
+        "kind": claim.kind,
+        "statement": claim.statement,
+        "rating": claim.rating,
+        "rating_explanation": claim.rating_explanation,
+        "checked_by": _username(claim.checked_by),
+        "checked_at": _datetime(claim.checked_at),
+        "stale": staleness.is_stale(claim),
+        "tagged_by": _username(claim.tagged_by),
+        "separation_overridden": claim.separation_overridden,
+        "media": export_media(claim, image_keys),
+        "citations": [
+            {
+                "source": keys[citation.source_id],
+                "relation": citation.relation,
+                "excerpt": citation.excerpt,
+                "locator": citation.locator,
+                "note": citation.note,
+            }
+            for citation in claim.citations.all()
+        ],
+    }
+
+
+def _captures(source_ids: list[int]) -> dict[int, list[dict]]:
+    """What the source archive kept of each source, newest first (read-only)."""
+    from sources.models import Capture
+
+    kept: dict[int, list[dict]] = {}
+    for c in Capture.objects.filter(source_id__in=source_ids).only(
+        "source_id", "captured_at", "final_url", "status", "sha256", "text_sha256"
+    ):
+        kept.setdefault(c.source_id, []).append(
+            {
+                "captured_at": _datetime(c.captured_at),
+                "final_url": c.final_url,
+                "status": c.status,
+                "sha256": c.sha256,
+                "text_sha256": c.text_sha256,
+            }
+        )
+    return kept
+
+
+def export_article(article: Article, *, inline_images: bool = True) -> dict:
+    """
+    The JSON interchange document of ``article``. Its images' files are in
+    it (base64), or, not ``inline_images``, named by a path beside it
+    (``export_files`` says which file each is).
+    """
     claims = list(
         article.claims.select_related("claimant", "checked_by", "tagged_by")
         .prefetch_related("citations__source__publisher")
@@ -148,6 +217,16 @@ def export_article(article: Article) -> dict:
         for citation in claim.citations.all():
             sources.setdefault(citation.source_id, citation.source)
     keys = _source_keys(list(sources.values()))
+    captures = _captures(list(sources))
+    images, found = media_interchange.export_images(
+        article, claims, inline=inline_images
+    )
+    image_keys = found["keys"]
+    exported_claims = [export_claim(claim, keys, image_keys) for claim in claims]
+    # The body places images by their keys, and the claims count in it.
+    body = media_interchange.rewrite(
+        article.body, exported_claims, {str(pk): key for pk, key in image_keys.items()}
+    )
     entities = {m.entity.slug: m.entity for m in mentions}
     entities.update({c.claimant.slug: c.claimant for c in claims if c.claimant})
     entities.update(
@@ -160,11 +239,17 @@ def export_article(article: Article) -> dict:
             "slug": article.slug,
             "title": article.title,
             "dek": article.dek,
-            "body": article.body,
+            "body": body,
             "byline": article.byline,
+            "lead_image": image_keys.get(article.lead_image_id),
             "authors": sorted(u.get_username() for u in article.authors.all()),
             "status": article.status,
             "publish_at": _datetime(article.publish_at),
+            "assignees": {
+                role: _username(getattr(article, role))
+                for role in ("editor", "reporter", "checker")
+            },
+            "due_at": _datetime(article.due_at),
             "first_published_at": _datetime(article.first_published_at),
             "last_published_at": _datetime(article.last_published_at),
         },
@@ -180,40 +265,12 @@ def export_article(article: Article) -> dict:
                 "published_on": _date(source.published_on),
                 "archive_url": source.archive_url,
                 "notes": source.notes,
+                "captures": captures.get(source.pk, []),
             }
             for source in sources.values()
         ],
-        "claims": [
-            {
-                "quote": claim.quote,
-                "prefix": claim.prefix,
-                "suffix": claim.suffix,
-                "start": claim.start,
-                "end": claim.end,
-                "anchor": claim.anchor,
-                "claimant": claim.claimant.slug if claim.claimant else None,
-                "kind": claim.kind,
-                "statement": claim.statement,
-                "rating": claim.rating,
-                "rating_explanation": claim.rating_explanation,
-                "checked_by": _username(claim.checked_by),
-                "checked_at": _datetime(claim.checked_at),
-                "stale": workflow.is_stale(claim),
-                "tagged_by": _username(claim.tagged_by),
-                "separation_overridden": claim.separation_overridden,
-                "citations": [
-                    {
-                        "source": keys[citation.source_id],
-                        "relation": citation.relation,
-                        "excerpt": citation.excerpt,
-                        "locator": citation.locator,
-                        "note": citation.note,
-                    }
-                    for citation in claim.citations.all()
-                ],
-            }
-            for claim in claims
-        ],
+        "claims": exported_claims,
+        "images": images,
         "corrections": [
             {"kind": c.kind, "text": c.text, "date": _datetime(c.date)}
             for c in article.corrections.order_by("date", "pk")
@@ -233,421 +290,19 @@ def export_article(article: Article) -> dict:
 
 # Reading a document ----------------------------------------------------------
 
-_MISSING = object()
-
-
-def _json_type(value) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    return "an object"
-
-
-def _one_of(values) -> str:
-    return ", ".join(values)
-
-
-class _Reader:
-    """Reads a decoded document, noting every problem with where it is."""
-
-    def __init__(self):
-        self.errors: list[str] = []
-
-    def fail(self, where: str, message: str) -> None:
-        self.errors.append(f"{where} {message}")
-
-    def mapping(self, value, where: str) -> dict | None:
-        if not isinstance(value, dict):
-            self.fail(where, f"must be an object, not {_json_type(value)}")
-            return None
-        return value
-
-    def array(self, data: dict, key: str, where: str) -> list:
-        value = data.get(key)
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            self.fail(f"{where}{key}", f"must be an array, not {_json_type(value)}")
-            return []
-        return value
-
-    def text(
-        self,
-        data: dict,
-        key: str,
-        where: str,
-        *,
-        required: bool = False,
-        blank: bool = True,
-        max_length: int | None = None,
-    ) -> str:
-        path = f"{where}.{key}"
-        value = data.get(key, _MISSING)
-        if value is _MISSING or value is None:
-            if required:
-                self.fail(path, "is missing")
-            return ""
-        if not isinstance(value, str):
-            self.fail(path, f"must be a string, not {_json_type(value)}")
-            return ""
-        return self.check_text(value, path, blank=blank, max_length=max_length)
-
-    def check_text(self, value: str, path: str, *, blank=True, max_length=None):
-        if "\x00" in value:
-            self.fail(path, "contains a NUL character")
-            return ""
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            self.fail(path, "is not valid Unicode (it holds a lone surrogate)")
-            return ""
-        if not blank and not value.strip():
-            self.fail(path, "is empty")
-        if max_length is not None and len(value) > max_length:
-            self.fail(
-                path, f"is {len(value)} characters long; the limit is {max_length}"
-            )
-        return value
-
-    def texts(self, data: dict, key: str, where: str) -> list[str]:
-        path = f"{where}.{key}"
-        value = data.get(key)
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            self.fail(path, f"must be an array of strings, not {_json_type(value)}")
-            return []
-        result = []
-        for i, item in enumerate(value):
-            if not isinstance(item, str):
-                self.fail(f"{path}[{i}]", f"must be a string, not {_json_type(item)}")
-            elif item.strip():
-                result.append(self.check_text(item.strip(), f"{path}[{i}]"))
-        return result
-
-    def slug(self, data: dict, key: str, where: str, *, required=True) -> str:
-        value = self.text(data, key, where, required=required, max_length=200)
-        if value and not SLUG_RE.match(value):
-            self.fail(
-                f"{where}.{key}",
-                f"{value!r} is not a slug (letters, digits, hyphens and "
-                "underscores only)",
-            )
-        return value
-
-    def choice(self, data: dict, key: str, where: str, choices, default: str) -> str:
-        path = f"{where}.{key}"
-        value = data.get(key)
-        if value is None:
-            return default
-        if not isinstance(value, str) or value not in choices.values:
-            shown = repr(value) if isinstance(value, str) else _json_type(value)
-            self.fail(path, f"{shown} is not one of: {_one_of(choices.values)}")
-            return default
-        return value
-
-    def integer(self, data: dict, key: str, where: str) -> int | None:
-        path = f"{where}.{key}"
-        value = data.get(key)
-        if value is None:
-            self.fail(path, "is missing")
-            return None
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(path, f"must be an integer, not {_json_type(value)}")
-            return None
-        if value < 0:
-            self.fail(path, f"must not be negative ({value})")
-            return None
-        return value
-
-    def boolean(self, data: dict, key: str, where: str) -> bool:
-        value = data.get(key)
-        if value is None:
-            return False
-        if not isinstance(value, bool):
-            self.fail(f"{where}.{key}", f"must be true or false, not {value!r}")
-            return False
-        return value
-
-    def moment(self, data: dict, key: str, where: str) -> datetime | None:
-        value = self.text(data, key, where)
-        if not value:
-            return None
-        try:
-            moment = datetime.fromisoformat(value)
-        except ValueError:
-            self.fail(f"{where}.{key}", f"{value!r} is not an ISO 8601 date and time")
-            return None
-        if timezone.is_naive(moment):
-            moment = timezone.make_aware(moment)
-        return moment
-
-    def day(self, data: dict, key: str, where: str) -> date | None:
-        value = self.text(data, key, where)
-        if not value:
-            return None
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            self.fail(f"{where}.{key}", f"{value!r} is not an ISO 8601 date")
-            return None
-
-
-@dataclass
-class _Plan:
-    """A checked document, as model field values."""
-
-    article: dict
-    authors: list[str]
-    entities: list[dict]
-    sources: list[dict]
-    claims: list[dict]
-    corrections: list[dict]
-    mentions: list[dict]
-
-
-def read_document(doc) -> _Plan:
-    """Check ``doc`` (a decoded JSON value) on its own; raise DocumentError."""
-    r = _Reader()
-    if r.mapping(doc, "the document") is None:
-        raise DocumentError("the document must be a JSON object")
-    fmt = doc.get("format")
-    if fmt != FORMAT:
-        what = "is missing" if fmt is None else f"is {fmt!r}"
-        raise DocumentError(
-            f"format {what}: this is not a {FORMAT} document (expected "
-            f'"format": "{FORMAT}")'
-        )
-    version = doc.get("version")
-    if version != VERSION or isinstance(version, bool):
-        what = "is missing" if version is None else f"{version!r} is not supported"
-        raise DocumentError(
-            f"version {what}: this newsroom reads version {VERSION} documents"
-        )
-
-    data = r.mapping(doc.get("article"), "article")
-    if data is None:
-        raise DocumentError(r.errors)
-    article = {
-        "slug": r.slug(data, "slug", "article"),
-        "title": r.text(
-            data, "title", "article", required=True, blank=False, max_length=300
-        ),
-        "dek": r.text(data, "dek", "article"),
-        "body": r.text(data, "body", "article", required=True),
-        "byline": r.text(data, "byline", "article", max_length=300),
-        "publish_at": r.moment(data, "publish_at", "article"),
-    }
-    authors = r.texts(data, "authors", "article")
-    # Read for their errors only: an import never takes the workflow state over.
-    r.choice(data, "status", "article", ArticleStatus, ArticleStatus.DRAFT)
-    r.moment(data, "first_published_at", "article")
-    r.moment(data, "last_published_at", "article")
-    body = article["body"]
-
-    entities, entity_slugs = [], set()
-    for i, item in enumerate(r.array(doc, "entities", "")):
-        where = f"entities[{i}]"
-        if r.mapping(item, where) is None:
-            continue
-        entity = {
-            "slug": r.slug(item, "slug", where),
-            "name": r.text(
-                item, "name", where, required=True, blank=False, max_length=200
-            ),
-            "kind": r.choice(item, "kind", where, EntityKind, EntityKind.OTHER),
-            "aliases": "\n".join(r.texts(item, "aliases", where)),
-            "description": r.text(item, "description", where, max_length=300),
-            "wikidata_id": r.text(item, "wikidata_id", where, max_length=20),
-            "url": r.text(item, "url", where, max_length=500),
-        }
-        if entity["slug"] in entity_slugs:
-            r.fail(f"{where}.slug", f"{entity['slug']!r} is listed twice")
-        entity_slugs.add(entity["slug"])
-        entity["where"] = where
-        entities.append(entity)
-
-    sources, source_keys = [], set()
-    for i, item in enumerate(r.array(doc, "sources", "")):
-        where = f"sources[{i}]"
-        if r.mapping(item, where) is None:
-            continue
-        source = {
-            "key": r.text(item, "key", where, required=True, blank=False),
-            "title": r.text(
-                item, "title", where, required=True, blank=False, max_length=300
-            ),
-            "kind": r.choice(item, "kind", where, SourceKind, SourceKind.OTHER),
-            "publisher": r.slug(item, "publisher", where, required=False) or None,
-            "authors": "\n".join(r.texts(item, "authors", where)),
-            "url": r.text(item, "url", where, max_length=500),
-            "published_on": r.day(item, "published_on", where),
-            "archive_url": r.text(item, "archive_url", where, max_length=500),
-            "notes": r.text(item, "notes", where),
-        }
-        if source["key"] in source_keys:
-            r.fail(f"{where}.key", f"{source['key']!r} is used by two sources")
-        source_keys.add(source["key"])
-        source["where"] = where
-        sources.append(source)
-
-    claims = []
-    for i, item in enumerate(r.array(doc, "claims", "")):
-        where = f"claims[{i}]"
-        if r.mapping(item, where) is None:
-            continue
-        claim = _read_claim(r, item, where, body)
-        claim["citations"] = []
-        for j, cited in enumerate(r.array(item, "citations", f"{where}.")):
-            cwhere = f"{where}.citations[{j}]"
-            if r.mapping(cited, cwhere) is None:
-                continue
-            citation = {
-                "source": r.text(cited, "source", cwhere, required=True),
-                "relation": r.choice(
-                    cited,
-                    "relation",
-                    cwhere,
-                    CitationRelation,
-                    CitationRelation.SUPPORTS,
-                ),
-                "excerpt": r.text(
-                    cited, "excerpt", cwhere, max_length=EXCERPT_MAX_LENGTH
-                ),
-                "locator": r.text(cited, "locator", cwhere, max_length=200),
-                "note": r.text(cited, "note", cwhere, max_length=NOTE_MAX_LENGTH),
-            }
-            if citation["source"] and citation["source"] not in source_keys:
-                r.fail(
-                    f"{cwhere}.source",
-                    f"{citation['source']!r} is not the key of any of the "
-                    "document's sources",
-                )
-            claim["citations"].append(citation)
-        claims.append(claim)
-
-    corrections = []
-    for i, item in enumerate(r.array(doc, "corrections", "")):
-        where = f"corrections[{i}]"
-        if r.mapping(item, where) is None:
-            continue
-        corrections.append(
-            {
-                "kind": r.choice(
-                    item, "kind", where, CorrectionKind, CorrectionKind.CORRECTION
-                ),
-                "text": r.text(
-                    item,
-                    "text",
-                    where,
-                    required=True,
-                    blank=False,
-                    max_length=EXPLANATION_MAX_LENGTH,
-                ),
-                "date": r.moment(item, "date", where) or timezone.now(),
-            }
-        )
-
-    mentions = []
-    for i, item in enumerate(r.array(doc, "mentions", "")):
-        where = f"mentions[{i}]"
-        if r.mapping(item, where) is None:
-            continue
-        mentions.append(
-            {
-                "entity": r.slug(item, "entity", where),
-                "origin": r.choice(
-                    item, "origin", where, Mention.Origin, Mention.Origin.MANUAL
-                ),
-                "suppressed": r.boolean(item, "suppressed", where),
-                "where": where,
-            }
-        )
-
-    if r.errors:
-        raise DocumentError(r.errors)
-    return _Plan(article, authors, entities, sources, claims, corrections, mentions)
-
-
-def _read_claim(r: _Reader, item: dict, where: str, body: str) -> dict:
-    claim = {
-        "quote": r.text(item, "quote", where, required=True, blank=False),
-        "prefix": r.text(item, "prefix", where, max_length=64),
-        "suffix": r.text(item, "suffix", where, max_length=64),
-        "start": r.integer(item, "start", where),
-        "end": r.integer(item, "end", where),
-        "anchor": r.choice(item, "anchor", where, AnchorState, AnchorState.ANCHORED),
-        "claimant": r.slug(item, "claimant", where, required=False) or None,
-        "kind": r.choice(item, "kind", where, ClaimKind, ClaimKind.FACT),
-        "statement": r.text(item, "statement", where, max_length=500),
-        "rating": r.choice(item, "rating", where, Rating, Rating.UNRATED),
-        "rating_explanation": r.text(
-            item, "rating_explanation", where, max_length=EXPLANATION_MAX_LENGTH
-        ),
-        "checked_by": r.text(item, "checked_by", where) or None,
-        "checked_at": r.moment(item, "checked_at", where),
-        "stale": r.boolean(item, "stale", where),
-        "tagged_by": r.text(item, "tagged_by", where) or None,
-        "separation_overridden": r.boolean(item, "separation_overridden", where),
-        "where": where,
-    }
-    start, end, quote = claim["start"], claim["end"], claim["quote"]
-    if start is None or end is None or not quote:
-        return claim
-    if end < start:
-        r.fail(f"{where}.end", f"({end}) is before start ({start})")
-        return claim
-    if claim["anchor"] == AnchorState.ORPHANED:
-        # An orphan keeps its last known quote and offsets: they need not fit.
-        return claim
-    if end > len(body):
-        r.fail(
-            where,
-            f"offsets {start}-{end} are beyond the end of the body "
-            f"({len(body)} characters)",
-        )
-        return claim
-    if body[start:end] != quote:
-        found = body.find(quote)
-        hint = f" (it is at {found}-{found + len(quote)})" if found >= 0 else ""
-        r.fail(f"{where}.quote", f"is not found in the body at {start}-{end}{hint}")
-        return claim
-    selector = anchoring.select(body, start, end)
-    prefix, suffix = claim["prefix"], claim["suffix"]
-    for key, side, expected, computed in (
-        (
-            "prefix",
-            "before",
-            body[max(0, start - len(prefix)) : start],
-            selector.prefix,
-        ),
-        ("suffix", "after", body[end : end + len(suffix)], selector.suffix),
-    ):
-        if item.get(key) is None:
-            claim[key] = computed
-        elif claim[key] != expected:
-            r.fail(
-                f"{where}.{key}",
-                f"does not match the text {side} the quote in the body",
-            )
-    return claim
-
-
 # Importing -------------------------------------------------------------------
 
 
-def _resolve(plan: _Plan, *, authors_given: bool) -> tuple[dict, dict]:
+def _resolve(plan: Plan, *, authors_given: bool) -> tuple[dict, dict]:
     """Look up the users and entities the document names; collect problems."""
     errors = []
     User = get_user_model()
     names = set() if authors_given else set(plan.authors)
+    names.update(
+        plan.article[role]
+        for role in ("editor", "reporter", "checker")
+        if plan.article.get(role)
+    )
     for claim in plan.claims:
         names.update(n for n in (claim["checked_by"], claim["tagged_by"]) if n)
     users = {
@@ -663,6 +318,10 @@ def _resolve(plan: _Plan, *, authors_given: bool) -> tuple[dict, dict]:
             name = claim[key]
             if name and name not in users:
                 errors.append(f"{claim['where']}.{key} {name!r} is not a user here")
+    for role in ("editor", "reporter", "checker"):
+        name = plan.article.get(role)
+        if name and name not in users:
+            errors.append(f"article.assignees.{role} {name!r} is not a user here")
 
     in_document = {e["slug"] for e in plan.entities}
     wanted = {c["claimant"] for c in plan.claims if c["claimant"]}
@@ -715,24 +374,31 @@ def _model_errors(instance, where: str) -> list[str]:
 def import_document(
     doc,
     *,
-    user=None,
+    user,
     authors=None,
     slug: str | None = None,
     title: str | None = None,
     update: bool = False,
     dry_run: bool = False,
     source_name: str = "a JSON document",
+    read_file=None,
 ) -> ImportResult:
     """Write the interchange document ``doc`` as a draft article.
 
-    ``user`` is recorded on the revision; when given, they must be allowed to
-    add (or, for an update, change) articles. ``authors`` (users) replaces the
+    ``user`` acts: they must be allowed to add (or, for an update, change)
+    articles, and the document's ratings and schedule are taken only as far
+    as they may rate and schedule (the rest is left out, with a note in the
+    result); they are recorded on the revision. ``authors`` (users) replaces the
     document's authors; ``slug`` and ``title`` replace its own. With
     ``update=True`` an article with the same slug gets the document as its new
     working copy; otherwise an existing slug is an error. ``dry_run`` checks
-    and writes everything, then rolls it back.
+    and writes everything, then rolls it back. ``read_file(path)`` reads a
+    file beside the document (an image given by a relative ``url``).
     """
     plan = read_document(doc)
+    checked, errors = media_interchange.check_images(plan.images, read_file)
+    if errors:
+        raise DocumentError(errors)
     if slug is not None:
         if not SLUG_RE.match(slug) or len(slug) > 200:
             raise DocumentError(
@@ -742,12 +408,14 @@ def import_document(
     if title is not None:
         plan.article["title"] = title
     permission = "articles.change_article" if update else "articles.add_article"
-    if user is not None and not user.has_perm(permission):
+    if not user.has_perm(permission):
         raise PermissionDenied(
             f"{user} may not {'change' if update else 'add'} articles."
         )
     with transaction.atomic():
         users, entities = _resolve(plan, authors_given=authors is not None)
+        notes = _apply_rights(plan, user=user, users=users)
+        images_added = _place_images(plan, checked, user=user)
         existing = (
             Article.objects.select_for_update()
             .filter(slug=plan.article["slug"])
@@ -772,6 +440,8 @@ def import_document(
                 entities=entities,
                 authors=authors,
             )
+            result.notes = notes
+            result.images_added = images_added
             reversion.set_user(user)
             verb = "Updated" if existing else "Imported"
             reversion.set_comment(f"{verb} from {source_name}")
@@ -789,7 +459,106 @@ def import_document(
     return result
 
 
-def _write(plan: _Plan, *, existing, users, entities, authors) -> ImportResult:
+def _place_images(plan: Plan, checked: dict, *, user) -> int:
+    """
+    The document's images in the library (the library's own when it has the
+    content, added otherwise), and the body, lead image and claims made to
+    name them by the library's numbers; how many were added.
+    """
+    new = [
+        spec.where
+        for spec in plan.images
+        if not media_interchange.Image.objects.filter(
+            sha256=checked[spec.key].sha256
+        ).exists()
+    ]
+    if new and (reasons := check_add_image(user=user)):
+        raise DocumentError([f"{where}: {reasons[0]}" for where in new])
+    images, added = media_interchange.import_images(plan.images, checked, user=user)
+    plan.article["body"] = media_interchange.rewrite(
+        plan.article["body"],
+        plan.claims,
+        {key: str(image.pk) for key, image in images.items()},
+    )
+    plan.article["lead_image"] = images.get(plan.lead_image)
+    for claim in plan.claims:
+        claim["media_image"] = images.get(claim.pop("media_image_key", None))
+    return added
+
+
+def _apply_rights(plan: Plan, *, user, users: dict) -> list[str]:
+    """
+    Hold the document's ratings and schedule to what ``user`` may do (the
+    rules of ``articles.workflow``): a rating from a user who may not rate
+    comes in unrated, a schedule from one who may not schedule is left out,
+    each with a note; a check made by the claim's own tagger needs a
+    superuser, whose override is recorded. Returns the notes.
+    """
+    notes, errors = [], []
+    name = user.get_username()
+    may_rate = not workflow.check_rate(Claim(), user=user)
+    for claim in plan.claims:
+        if claim["rating"] == Rating.UNRATED:
+            continue
+        if not may_rate:
+            notes.append(
+                f"{claim['where']}: not rated: {name} may not rate claims, so "
+                f"its rating ({claim['rating']}) was left out; a fact-checker "
+                "rates it"
+            )
+            claim.update(
+                rating=Rating.UNRATED,
+                checked_by=None,
+                checked_at=None,
+                stale=False,
+                separation_overridden=False,
+                media_authenticity="",
+            )
+        elif workflow.separation_applies(claim["tagged_by"], claim["checked_by"]):
+            if user.is_superuser:
+                claim["separation_overridden"] = True
+            else:
+                errors.append(
+                    f"{claim['where']}: tagged and checked by the same person "
+                    f"({claim['checked_by']}); with the separation of duties on, "
+                    "only a superuser may import such a check (the override is "
+                    "recorded)"
+                )
+    if errors:
+        raise DocumentError(errors)
+    if workflow.check_schedule(None, user=user):
+        if plan.article.pop("publish_at", None):
+            notes.append(
+                f"article.publish_at: not scheduled: {name} may not schedule "
+                "publication; a publisher schedules it"
+            )
+    elif plan.article["publish_at"]:
+        plan.article["scheduled_by"] = user
+    else:
+        plan.article["scheduled_by"] = None
+    return notes + _apply_assignments(plan, user=user, users=users)
+
+
+def _apply_assignments(plan: Plan, *, user, users: dict) -> list[str]:
+    """The document's assignees and due time, if ``user`` may assign (desk rules)."""
+    named = {role: plan.article.pop(role, None) for role in ROLES}
+    due_at = plan.article.pop("due_at", None)
+    if not (any(named.values()) or due_at):
+        return []
+    if desk.check_assign(None, user=user):
+        return [
+            f"article.assignees: not assigned: {user.get_username()} may not assign "
+            "articles; an editor assigns it"
+        ]
+    people = {role: users[name] if name else None for role, name in named.items()}
+    if problems := desk.role_problems(people):
+        raise DocumentError([f"article.assignees: {p}" for p in problems])
+    plan.article.update(people, due_at=due_at)
+    return []
+
+
+def _write_entities_and_sources(plan: Plan, entities: dict) -> tuple:
+    """The document's new entities and sources (others are reused)."""
     created_entities = []
     for spec in plan.entities:
         if spec["slug"] not in entities:
@@ -811,6 +580,13 @@ def _write(plan: _Plan, *, existing, users, entities, authors) -> ImportResult:
             matched_sources += 1
         sources[spec["key"]] = source
 
+    return created_entities, sources, created_sources, matched_sources
+
+
+def _write(plan: Plan, *, existing, users, entities, authors) -> ImportResult:
+    created_entities, sources, created_sources, matched_sources = (
+        _write_entities_and_sources(plan, entities)
+    )
     fields = plan.article
     if existing is None:
         article = Article(**fields, status=Article.Status.DRAFT)
@@ -862,7 +638,8 @@ def _write(plan: _Plan, *, existing, users, entities, authors) -> ImportResult:
             entity=entities[spec["entity"]],
             defaults={"origin": spec["origin"], "suppressed": spec["suppressed"]},
         )
-    workflow.refresh_mentions(article)
+    editing.refresh_mentions(article)
+    refresh_placements(article)
     # The revision holds the article as it ends up, with every claim and
     # citation (the article's registration follows them).
     reversion.add_to_revision(article)
@@ -889,7 +666,7 @@ def check_fields(article: Article) -> None:
 def _matching_source(spec: dict, publisher) -> Source | None:
     """An existing source that is the one ``spec`` describes."""
     if spec["url"]:
-        return Source.objects.filter(url=spec["url"]).order_by("pk").first()
+        return Source.objects.with_url(spec["url"]).first()
     return (
         Source.objects.filter(title=spec["title"], publisher=publisher)
         .order_by("pk")
@@ -910,6 +687,8 @@ _CLAIM_FIELDS = (
     "rating_explanation",
     "checked_at",
     "separation_overridden",
+    *MEDIA_VALUES,
+    "media_authenticity",
 )
 
 
@@ -928,6 +707,7 @@ def _write_claims(article, specs, *, users, entities, sources) -> tuple[int, int
         for name in _CLAIM_FIELDS:
             setattr(claim, name, spec[name])
         claim.claimant = entities[spec["claimant"]] if spec["claimant"] else None
+        claim.media_image = spec.get("media_image")
         claim.checked_by = users.get(spec["checked_by"])
         claim.tagged_by = users.get(spec["tagged_by"])
         claim.save()
@@ -950,8 +730,8 @@ def _write_claims(article, specs, *, users, entities, sources) -> tuple[int, int
         fingerprint, snapshot = "", {}
         if claim.is_rated and not spec["stale"]:
             cited = list(claim.citations.select_related("source"))
-            fingerprint = workflow.claim_fingerprint(claim, cited)
-            snapshot = workflow.check_snapshot(claim, cited)
+            fingerprint = staleness.claim_fingerprint(claim, cited)
+            snapshot = staleness.check_snapshot(claim, cited)
         if (claim.checked_fingerprint, claim.checked_snapshot) != (
             fingerprint,
             snapshot,

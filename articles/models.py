@@ -2,11 +2,13 @@
 
 import reversion
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
 from entities.models import Entity, Source, limited_text
+from media.claim_media import ClaimMedia, media_constraints
 
 
 class Rating(models.TextChoices):
@@ -41,10 +43,73 @@ EXCERPT_MAX_LENGTH = 5_000
 NOTE_MAX_LENGTH = 1_000
 
 
-class ArticleQuerySet(models.QuerySet):
+# What a list never shows of a published version: its text, claims, data and
+# rendered page, which on a long article are most of the row (and most of the
+# decoding).
+VERSION_CONTENT = (
+    "body",
+    "body_html",
+    "body_text",
+    "claims",
+    "corrections",
+    "jsonld",
+    "links",
+    "page_html",
+    "entities_html",
+)
+
+
+class VersionContentQuerySet(models.QuerySet):
+    """Rows that lead to a published version, listed without its content."""
+
+    def without_version_content(self, path: str = ""):
+        """Defer the content of the published version at ``path`` ("" : this row)."""
+        return self.defer(
+            *(f"{path}__{name}" if path else name for name in VERSION_CONTENT)
+        )
+
+
+class ArticleQuerySet(VersionContentQuerySet):
     def published(self):
         """Articles readers can see: those with a live version."""
         return self.filter(live_version__isnull=False)
+
+    def listed(self):
+        """Articles with their live version, for lists: no bodies, no pages."""
+        return self.select_related("live_version").defer(
+            "body", *(f"live_version__{name}" for name in VERSION_CONTENT)
+        )
+
+    def assigned_to(self, user):
+        """Articles ``user`` is assigned to, as editor, reporter or checker."""
+        return self.filter(
+            models.Q(editor=user) | models.Q(reporter=user) | models.Q(checker=user)
+        )
+
+    def overdue(self, now=None):
+        """Articles past their due time that are not published yet."""
+        return self.filter(due_at__lt=now or timezone.now()).exclude(
+            status__in=(ArticleStatus.PUBLISHED, ArticleStatus.WITHDRAWN)
+        )
+
+
+class Priority(models.IntegerChoices):
+    LOW = 1, "Low"
+    NORMAL = 2, "Normal"
+    HIGH = 3, "High"
+    URGENT = 4, "Urgent"
+
+
+def _assignee(role: str):
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text=f"The {role} assigned to the article.",
+    )
 
 
 class ArticleStatus(models.TextChoices):
@@ -100,8 +165,19 @@ class Article(models.Model):
         "scheduled publish time",
         null=True,
         blank=True,
+        editable=False,
         help_text="Publish automatically at this time, if it passes the fact-check "
         "gate then.",
+    )
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="The publisher who set the schedule; the scheduler publishes "
+        "for them, if they may still publish then.",
     )
     live_version = models.ForeignKey(
         "PublishedVersion",
@@ -126,6 +202,62 @@ class Article(models.Model):
     mentioned_entities = models.ManyToManyField(
         Entity, through="Mention", related_name="articles", blank=True
     )
+    # The desk: who is on the article, by when, and its sign-off. Written only
+    # by the desk's workflow functions (desk/workflow.py).
+    editor = _assignee("editor")
+    reporter = _assignee("reporter")
+    checker = _assignee("fact-checker")
+    due_at = models.DateTimeField(
+        "due", null=True, blank=True, editable=False, db_index=True
+    )
+    priority = models.PositiveSmallIntegerField(
+        choices=Priority, default=Priority.NORMAL, editable=False
+    )
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="The fact-checker who signed off that every claim is checked.",
+    )
+    signed_off_at = models.DateTimeField(null=True, blank=True, editable=False)
+    review_reason = models.CharField(
+        max_length=500,
+        blank=True,
+        editable=False,
+        help_text="Why the article went back to review after its sign-off.",
+    )
+    lead_image = models.ForeignKey(
+        "media.Image",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lead_of",
+        help_text="The picture at the top of the story, and in link previews and "
+        "search results. From the media library.",
+    )
+    # A fact-checker's record that the text has no checkable claims (the
+    # gate's rule for an article without claims): who, when, and a hash of
+    # the text they read, so that an edit of the text asks them again.
+    no_claims_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="The fact-checker who recorded that the text has no checkable "
+        "claims.",
+    )
+    no_claims_at = models.DateTimeField(null=True, blank=True, editable=False)
+    no_claims_text = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="A hash of the text that was found to have no checkable claims.",
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -134,6 +266,7 @@ class Article(models.Model):
         permissions = [
             ("rate_claim", "Can rate claims"),
             ("publish_article", "Can publish and unpublish articles"),
+            ("assign_article", "Can assign articles and set their due times"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -167,8 +300,34 @@ class AnchorState(models.TextChoices):
     ORPHANED = "orphaned", "Not found in the text"
 
 
+class ClaimQuerySet(models.QuerySet):
+    def waiting_for_check(self):
+        """
+        Claims a fact-checker has to look at: not yet rated, or rated and
+        changed since (stale, or their words changed with the text), in the
+        articles that are past the reporter's draft.
+        """
+        return self.filter(
+            models.Q(rating=Rating.UNRATED)
+            | models.Q(stale=True)
+            | models.Q(anchor=AnchorState.CHANGED),
+            article__status__in=(
+                ArticleStatus.IN_REVIEW,
+                ArticleStatus.READY,
+                ArticleStatus.PUBLISHED,
+            ),
+        ).exclude(anchor=AnchorState.ORPHANED)
+
+    def assigned_to(self, user):
+        """Claims assigned to ``user``, or theirs as their article's checker."""
+        return self.filter(
+            models.Q(assignee=user)
+            | models.Q(assignee__isnull=True, article__checker=user)
+        )
+
+
 @reversion.register(follow=["citations"])
-class Claim(models.Model):
+class Claim(ClaimMedia, models.Model):
     Rating = Rating
 
     Kind = ClaimKind
@@ -179,7 +338,9 @@ class Claim(models.Model):
         Article, on_delete=models.CASCADE, related_name="claims"
     )
     quote = models.TextField(
-        help_text="The claim's words exactly as they appear in the article body."
+        blank=True,
+        help_text="The claim's words exactly as they appear in the article body. "
+        "Empty for a claim about an image or a video that the text does not quote.",
     )
     prefix = models.CharField(
         max_length=64, blank=True, help_text="Text just before the quote."
@@ -254,7 +415,25 @@ class Claim(models.Model):
         editable=False,
         help_text="Rated by the person who tagged it (a superuser override).",
     )
+    stale = models.BooleanField(
+        default=False,
+        editable=False,
+        db_index=True,
+        help_text="Rated, and what the rating covers changed since (kept by "
+        "articles.staleness on every change of the claim or its citations).",
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="The fact-checker the claim is assigned to, if not the article's.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ClaimQuerySet.as_manager()
 
     class Meta:
         ordering = ["start", "end", "pk"]
@@ -275,11 +454,38 @@ class Claim(models.Model):
                 condition=models.Q(end__gte=models.F("start")),
                 name="claim_offsets_ordered",
             ),
+            *media_constraints("claim"),
         ]
 
     def __str__(self):
-        quote = " ".join(self.quote.split())
+        quote = " ".join((self.quote or self.statement).split())
+        if not self.quote:
+            kind = self.get_media_type_display().lower() if self.media_type else "media"
+            return f"[{kind}] {quote[:60]}" if quote else f"[{kind} claim]"
         return f"“{quote[:60]}…”" if len(quote) > 60 else f"“{quote}”"
+
+    def clean(self):
+        super().clean()
+        self.clean_media()
+        if not self.quote and not self.media_type:
+            raise ValidationError(
+                {
+                    "quote": "A claim is words of the article, or an image or a video "
+                    "(see Media below): give one of them."
+                }
+            )
+        if not self.quote and not self.statement.strip():
+            raise ValidationError(
+                {
+                    "statement": "A claim about media without words of the article "
+                    "needs the claim reviewed, in one sentence."
+                }
+            )
+
+    @property
+    def in_text(self) -> bool:
+        """Whether the claim is words of the article (not only about media)."""
+        return bool(self.quote)
 
     @property
     def is_rated(self) -> bool:
@@ -319,6 +525,21 @@ class Citation(models.Model):
         help_text="Where in the source: page, paragraph, timestamp.",
     )
     note = limited_text(NOTE_MAX_LENGTH, blank=True)
+    # What the source's checks found that a rating resting on it must answer
+    # (it went, or its text changed): set by sources.workflow, part of what a
+    # rating covers, so a change here makes the rating stale with these words.
+    source_alert = models.CharField(max_length=300, blank=True, editable=False)
+    # The capture of the source that the claim's rating was checked against:
+    # set when the claim is rated or re-confirmed; the checks of the source
+    # measure drift from it (empty: rated before the source had a capture).
+    checked_capture = models.ForeignKey(
+        "sources.Capture",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["pk"]
@@ -409,6 +630,12 @@ class PublishedVersion(models.Model):
     claims = models.JSONField(default=list, help_text="The claims as published.")
     corrections = models.JSONField(default=list)
     jsonld = models.JSONField(default=list)
+    images = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The images it shows (its lead image and those in its body) "
+        "as they were published: their files and words.",
+    )
     entities = models.ManyToManyField(
         Entity,
         blank=True,
@@ -427,6 +654,13 @@ class PublishedVersion(models.Model):
     entities_at = models.PositiveIntegerField(
         default=0, editable=False, help_text="Where that list starts in the page."
     )
+    links = models.JSONField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The body's links to entity pages (start, end, address), to "
+        "mark the body again; empty for versions published before they were kept.",
+    )
     rendered_with = models.CharField(
         max_length=16,
         blank=True,
@@ -435,6 +669,8 @@ class PublishedVersion(models.Model):
         "with; a page rendered with others is rendered live.",
     )
     note = limited_text(NOTE_MAX_LENGTH, verbose_name="change note", blank=True)
+
+    objects = VersionContentQuerySet.as_manager()
 
     class Meta:
         ordering = ["article", "-number"]
@@ -488,6 +724,12 @@ class Mention(models.Model):
         return f"{self.entity} in {self.article}"
 
 
+class PublishedClaimQuerySet(VersionContentQuerySet):
+    def live(self):
+        """The claims of the versions readers see now."""
+        return self.filter(version__article__live_version=models.F("version"))
+
+
 class PublishedClaim(models.Model):
     """A claim as one published version shows it; what public lists query."""
 
@@ -509,6 +751,8 @@ class PublishedClaim(models.Model):
     statement = models.CharField(max_length=500)
     quote = models.TextField()
     checked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PublishedClaimQuerySet.as_manager()
 
     class Meta:
         ordering = ["version", "position"]
@@ -541,11 +785,55 @@ class PublishedCitation(models.Model):
     )
     relation = models.CharField(max_length=20, choices=CitationRelation)
 
+    objects = VersionContentQuerySet.as_manager()
+
     class Meta:
         ordering = ["published_claim", "pk"]
 
     def __str__(self):
         return f"{self.get_relation_display()}: {self.source_id}"
+
+
+class PublishedCorrection(models.Model):
+    """A correction as one published version shows it; what /corrections/ lists."""
+
+    version = models.ForeignKey(
+        PublishedVersion,
+        on_delete=models.CASCADE,
+        related_name="published_corrections",
+    )
+    correction = models.ForeignKey(
+        Correction, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    position = models.PositiveIntegerField()
+    kind = models.CharField(max_length=20, choices=CorrectionKind)
+    text = models.TextField()
+    date = models.DateTimeField()
+    first_number = models.PositiveIntegerField(
+        help_text="The version in which readers first saw it."
+    )
+
+    objects = VersionContentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["version", "position"]
+        indexes = [
+            # The corrections page: read newest first, not sorted.
+            models.Index(fields=["date", "id"], name="published_correction_date"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "position"],
+                name="published_correction_position_unique",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=CorrectionKind.values),
+                name="published_correction_kind_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} of {self.date:%Y-%m-%d}"
 
 
 class PublicState(models.Model):
@@ -600,3 +888,67 @@ class PreviewLink(models.Model):
     def is_active(self, now=None) -> bool:
         now = now or timezone.now()
         return self.revoked_at is None and self.expires_at > now
+
+
+class PreviewPage(models.Model):
+    """
+    The page of an article as saved in one revision, rendered for preview
+    links once (articles/previews.py) and read from here after that.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    revision = models.ForeignKey(
+        "reversion.Revision", on_delete=models.CASCADE, related_name="+"
+    )
+    title = models.CharField(max_length=300)
+    head = models.TextField()
+    main = models.TextField()
+    footer = models.TextField(blank=True)
+    rendered_with = models.CharField(
+        max_length=16,
+        help_text="A fingerprint of the code and settings the page was rendered "
+        "with; a page rendered with others is rendered again.",
+    )
+    rendered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "revision"], name="preview_page_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Preview page of {self.title} (revision {self.revision_id})"
+
+
+class Draft(models.Model):
+    """
+    An editor's autosaved working text of an article: not a revision (it is
+    nobody's decision yet, and keeps no history), one per editor and article,
+    offered back when they return and gone when they save.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    title = models.CharField(max_length=300, blank=True)
+    dek = limited_text(DEK_MAX_LENGTH, blank=True)
+    body = limited_text(BODY_MAX_LENGTH, blank=True)
+    byline = models.CharField(max_length=300, blank=True)
+    base_lock_version = models.PositiveIntegerField(
+        help_text="The article's lock version when the editor opened it: a "
+        "draft made on an older one is offered with the edit-conflict view."
+    )
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "user"], name="draft_one_per_editor"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Draft of article {self.article_id} by user {self.user_id}"

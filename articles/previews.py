@@ -5,9 +5,17 @@ An editor makes a link for someone without an account (a source, a lawyer).
 The link names a PreviewLink row, signed with the site's secret key; it works
 until it expires or is revoked, shows the article exactly as it was in that
 revision, and is never indexed or cached publicly.
+
+A revision never changes, so its page is rendered once, when the first link
+to it is made, and stored (PreviewPage); a visit reads it in one query, so
+a long draft shared widely costs its readers no rendering. A page rendered
+by other code or settings (after a deploy) is rendered again on its next
+visit. The sources a preview cites are shown as they were when it was
+rendered.
 """
 
 import logging
+from dataclasses import replace
 from datetime import timedelta
 
 import reversion
@@ -19,9 +27,13 @@ from django.utils import timezone
 from reversion.models import Version
 
 from entities.models import Source
+from media.figures import Gallery
+from media.usage import images_of
 
-from .models import Article, Citation, Claim, PreviewLink, Rating
+from . import pages, revisions, staleness
+from .models import AnchorState, Article, PreviewLink, PreviewPage, Rating
 from .rendering import render_body
+from .snapshots import media_snapshot
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +75,7 @@ def create_preview(
             note=note,
         )
     logger.info("Preview link %s of article %s made by %s", link.pk, article.pk, user)
+    preview_page(link)  # rendered now, by the editor's request, not a visit's
     return link, token_for(link)
 
 
@@ -99,30 +112,63 @@ def resolve(token: str) -> PreviewLink:
     return link
 
 
+def preview_page(link: PreviewLink) -> pages.Page:
+    """The page of the link's revision: stored, or rendered and stored now."""
+    key = pages.render_key()
+    stored = (
+        PreviewPage.objects.filter(
+            article_id=link.article_id, revision_id=link.revision_id, rendered_with=key
+        )
+        .only("title", "head", "main", "footer")
+        .first()
+    )
+    if stored is not None:
+        return pages.Page(stored.title, stored.head, stored.main, "", stored.footer)
+    page = pages.render(link.article, preview_version(link), entities=(), preview=True)
+    page = replace(page, entities="")  # a preview lists no entities
+    PreviewPage.objects.update_or_create(
+        article_id=link.article_id,
+        revision_id=link.revision_id,
+        defaults={
+            "title": page.title,
+            "head": page.head,
+            "main": page.main,
+            "footer": page.footer,
+            "rendered_with": key,
+            "rendered_at": timezone.now(),
+        },
+    )
+    logger.info(
+        "Preview page of article %s, revision %s, rendered",
+        link.article_id,
+        link.revision_id,
+    )
+    return page
+
+
 def preview_version(link: PreviewLink) -> dict:
     """The article as it was in the link's revision, shaped like a published version."""
-    article, claims, citations = None, [], []
-    for version in link.revision.version_set.all():
-        obj = version._object_version.object
-        if version._model is Article and obj.pk == link.article_id:
-            article = obj
-        elif version._model is Claim and obj.article_id == link.article_id:
-            claims.append(obj)
-        elif version._model is Citation:
-            citations.append(obj)
-    if article is None:
-        raise PreviewUnavailable("This preview is no longer available.")
+    try:
+        saved = revisions.saved_article(link.revision, link.article_id)
+    except LookupError:
+        raise PreviewUnavailable("This preview is no longer available.") from None
+    article = saved.objects.article
+    claims, citations = list(saved.objects.claims), saved.objects.citations
     claim_ids = {c.pk for c in claims}
     sources = Source.objects.select_related("publisher").in_bulk(
         {c.source_id for c in citations if c.claim_id in claim_ids}
     )
     claims.sort(key=lambda c: (c.start, c.end, c.pk))
     shaped = [_claim(c, citations, sources) for c in claims]
+    # The images as the library has them now (a preview is not published).
+    images = images_of(article, claims)
+    gallery = Gallery(images["items"])
     return {
         "title": article.title,
         "dek": article.dek,
         "byline": article.byline,
-        "body_html": render_body(article.body, shaped),
+        "body_html": render_body(article.body, shaped, figure=gallery.figure),
+        "images": images,
         "claims": shaped,
         "corrections": [],
         "published_at": link.revision.date_created,
@@ -131,7 +177,28 @@ def preview_version(link: PreviewLink) -> dict:
     }
 
 
+# What a preview says of a rating that is not final: a lawyer or a source
+# reading it must not take an out-of-date rating as the newsroom's word.
+NOT_CHECKED_EXPLANATION = (
+    "Not yet checked: this claim changed after it was rated, and a fact-checker "
+    "has not checked it again."
+)
+
+
+def is_checked(claim, citations) -> bool:
+    """Whether the rating ``claim`` had in its revision was final then."""
+    if not claim.is_rated or claim.anchor != AnchorState.ANCHORED:
+        return False
+    own = [c for c in citations if c.claim_id == claim.pk]
+    return claim.checked_fingerprint == staleness.claim_fingerprint(claim, own)
+
+
 def _claim(claim, citations, sources) -> dict:
+    if not is_checked(claim, citations):
+        # Marked, not final: shown as not yet checked, with why, and none of
+        # the out-of-date rating's words.
+        explanation = NOT_CHECKED_EXPLANATION if claim.is_rated else ""
+        claim.rating, claim.rating_explanation = Rating.UNRATED, explanation
     return {
         "id": claim.pk,
         "anchor_id": f"claim-{claim.pk}",
@@ -143,6 +210,7 @@ def _claim(claim, citations, sources) -> dict:
         "rating": claim.rating,
         "rating_label": Rating(claim.rating).label,
         "rating_explanation": claim.rating_explanation,
+        **({"media": media} if (media := media_snapshot(claim)) else {}),
         "citations": [
             {
                 "relation": c.relation,
@@ -150,8 +218,10 @@ def _claim(claim, citations, sources) -> dict:
                 "excerpt": c.excerpt,
                 "locator": c.locator,
                 "source": {
+                    "id": c.source_id,
                     "title": sources[c.source_id].title,
                     "url": sources[c.source_id].url,
+                    "archive_url": sources[c.source_id].archive_url,
                     "publisher": str(sources[c.source_id].publisher or ""),
                     "published_on": sources[c.source_id].published_on,
                 },

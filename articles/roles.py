@@ -32,6 +32,14 @@ _REPORTER = [
     "entities.view_source",
     "entities.add_source",
     "entities.change_source",
+    "media.view_image",
+    "media.add_image",
+    "media.change_image",
+    # The source archive: captures (an upload is an added capture) and the
+    # record of each fetch.
+    "sources.view_capture",
+    "sources.add_capture",
+    "sources.view_attempt",
 ]
 _FACT_CHECKER = [*_REPORTER, "articles.rate_claim"]
 _PUBLISHER = [
@@ -40,6 +48,11 @@ _PUBLISHER = [
     "articles.delete_article",
     "articles.add_correction",
     "articles.change_correction",
+    "articles.assign_article",
+    "desk.view_auditevent",
+    # The newsroom's profile: about, methodology, corrections policy.
+    "masthead.edit_masthead",
+    "media.delete_image",
 ]
 
 ROLES = {REPORTERS: _REPORTER, FACT_CHECKERS: _FACT_CHECKER, PUBLISHERS: _PUBLISHER}

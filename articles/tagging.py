@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from . import workflow
+from . import staleness
 from .models import Claim, Rating
 
 _CLOSE = SafeString("</mark>")
@@ -50,7 +50,7 @@ def short_rating(claim: Claim) -> str:
 
 
 def describe(claim: Claim, number: int, url: str, citations=None) -> MarkedClaim:
-    reasons = workflow.stale_reasons(claim, citations)
+    reasons = staleness.stale_reasons(claim, citations)
     # As the gate says: a rating is to re-check when what was checked changed.
     if reasons:
         state, status = "stale", "Re-check needed"
@@ -76,8 +76,10 @@ def marked_claims(
 ) -> tuple[list[MarkedClaim], list[MarkedClaim]]:
     """The claims in ``body`` order, numbered: (those in the text, those lost)."""
     shown, lost = [], []
+    # A claim about media that quotes no words is not in the text, nor lost.
+    in_words = [c for c in claims if c.quote]
     for number, claim in enumerate(
-        sorted(claims, key=lambda c: (c.start, c.end, c.pk)), 1
+        sorted(in_words, key=lambda c: (c.start, c.end, c.pk)), 1
     ):
         marked = describe(claim, number, url_for(claim), list(claim.citations.all()))
         in_text = (

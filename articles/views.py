@@ -1,40 +1,20 @@
 """Public pages, served from published versions only."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
-from django.db.models import F
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView, TemplateView
 
-from . import compare, pages, previews, search, structured_data
+from newsroom.addresses import absolute_url
+
+from . import compare, diffs, pages, params, previews, search, structured_data
 from .models import RENDERED_PAGE, Article, PublishedClaim, PublishedVersion
 
 LATEST_FACTCHECKS = 8
-# What a list never shows of a published version: its text, claims, data and
-# rendered page, which on a long article are most of the row (and most of the
-# decoding).
-VERSION_CONTENT = (
-    "body",
-    "body_html",
-    "body_text",
-    "claims",
-    "corrections",
-    "jsonld",
-    *RENDERED_PAGE,
-)
-
-
-def without_content(path: str) -> list[str]:
-    """The fields to ``defer()`` of the published version at ``path``."""
-    return [f"{path}__{name}" if path else name for name in VERSION_CONTENT]
-
-
-def live_claims():
-    """Published claims of the versions readers see now."""
-    return PublishedClaim.objects.filter(version__article__live_version=F("version"))
 
 
 class HomeView(ListView):
@@ -44,20 +24,22 @@ class HomeView(ListView):
 
     def get_queryset(self):
         return (
-            Article.objects.published()
-            .select_related("live_version")
-            .defer("body", *without_content("live_version"))
-            .order_by("-last_published_at", "-pk")
+            Article.objects.published().listed().order_by("-last_published_at", "-pk")
         )
+
+    def paginate_queryset(self, queryset, page_size):
+        page = params.paginate(self.request, queryset, page_size)
+        return page.paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["factchecks"] = (
-            live_claims()
+            PublishedClaim.objects.live()
             .exclude(rating__in=["unrated", "opinion"])
             .filter(checked_at__isnull=False)
             .select_related("claimant", "version__article")
-            .defer("version__article__body", *without_content("version"))
+            .without_version_content("version")
+            .defer("version__article__body")
             .order_by("-checked_at", "-pk")[:LATEST_FACTCHECKS]
         )
         return context
@@ -91,6 +73,16 @@ class Withdrawn(Exception):
         self.article = article
 
 
+def stored_article_page(request, slug):
+    """
+    The article's stored page, read with no session, user or messages (the
+    page cache's direct reader, articles.caching.public_page); None when it
+    has none to serve.
+    """
+    document = pages.stored_page(slug)
+    return HttpResponse(document) if document is not None else None
+
+
 class ArticleDetailView(TemplateView):
     template_name = pages.DOCUMENT_TEMPLATE
 
@@ -121,11 +113,14 @@ class ArticleHistoryView(TemplateView):
             .defer("body_html", "jsonld", "body_text", *RENDERED_PAGE)
             .order_by("-number")
         )
-        page = paginate(request, versions, self.paginate_by)
+        page = params.paginate(request, versions, self.paginate_by)
         # Newest first, each with what changed from the one before it: the
         # page's oldest version is compared with the next page's newest.
         first, last = page.start_index() - 1, page.end_index()
         shown = list(versions[first : last + 1]) if last else []
+        # One budget for every diff on the page: its time is bounded
+        # whatever the versions (articles.diffs).
+        budget = diffs.Budget()
         entries = []
         for i, version in enumerate(shown[: last - first]):
             previous = shown[i + 1] if i + 1 < len(shown) else None
@@ -134,6 +129,7 @@ class ArticleHistoryView(TemplateView):
                 changes = compare.compare(
                     compare.state_from_published(previous),
                     compare.state_from_published(version),
+                    budget=budget,
                 )
             entries.append({"version": version, "changes": changes})
         context = self.get_context_data(
@@ -145,6 +141,8 @@ class ArticleHistoryView(TemplateView):
 class SearchView(TemplateView):
     template_name = "articles/search.html"
     page_size = 20
+    # Results are ranked: past the first thousand a reader refines the search.
+    max_pages = 50
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -154,19 +152,26 @@ class SearchView(TemplateView):
         except ValidationError as error:
             query, refusal = "", error.message
         try:
-            page = max(1, int(self.request.GET.get("page", "1")))
-        except ValueError:
-            page = 1
+            page = params.page_number(self.request, last=self.max_pages)
+        except params.NoSuchPage:
+            raise params.NoSuchPage(
+                f"A search shows its first {self.max_pages * self.page_size:,} "
+                f"results, on {self.max_pages} pages: add a word to narrow it."
+            ) from None
         hits = []
         if query:
             hits = search.search(
                 query, limit=self.page_size + 1, offset=(page - 1) * self.page_size
             )
-        has_next = len(hits) > self.page_size
+            if page > 1 and not hits:
+                raise params.NoSuchPage(
+                    f"There is no page {page} of results for “{query}”."
+                )
+        has_next = len(hits) > self.page_size and page < self.max_pages
         hits = hits[: self.page_size]
         versions = (
             PublishedVersion.objects.select_related("article")
-            .defer(*without_content(""))
+            .without_version_content()
             .in_bulk([h.version_id for h in hits])
         )
         context.update(
@@ -181,13 +186,12 @@ class SearchView(TemplateView):
 
 
 def robots_txt(request):
-    from django.conf import settings
-
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /preview/",
         f"Sitemap: {settings.SITE_URL}/sitemap.xml",
+        f"Sitemap: {settings.SITE_URL}/sitemap-news.xml",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
@@ -203,22 +207,18 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
-def paginate(request, queryset, per_page):
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
-
-
 def preview(request, token):
     """A shared preview of a draft revision: private, never indexed or cached."""
     try:
         link = previews.resolve(token)
-        version = previews.preview_version(link)
+        page = previews.preview_page(link)
     except previews.PreviewUnavailable as exc:
         response = render(
             request, "articles/preview_unavailable.html", {"reason": exc}, status=404
         )
     else:
-        page = pages.render(link.article, version, entities=(), preview=True, link=link)
-        response = render(request, pages.DOCUMENT_TEMPLATE, {"page": page})
+        context = {"page": page, "link": link}
+        response = render(request, pages.DOCUMENT_TEMPLATE, context)
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Referrer-Policy"] = "no-referrer"
@@ -226,9 +226,43 @@ def preview(request, token):
 
 
 def factchecks_json(request):
-    """Every published ClaimReview, as the export_claimreview command writes it."""
-    return JsonResponse(
-        structured_data.claimreview_feed(),
-        safe=False,
-        json_dumps_params={"ensure_ascii": False},
+    """
+    The ClaimReview data feed, a page at a time: ``FEED_PAGE_SIZE`` reviews
+    per page in a stable order (structured_data), with links to the other
+    pages in the document and in the ``Link`` header.
+    """
+    size = structured_data.FEED_PAGE_SIZE
+    number = params.page_number(request)
+    total = structured_data.claimreview_count()
+    last = max(1, -(-total // size))
+    if number > last:
+        raise params.NoSuchPage(
+            f"There is no page {number:,} of fact-checks: the last one is page "
+            f"{last:,}."
+        )
+
+    def page_url(n: int) -> str:
+        return absolute_url(reverse("factchecks") + (f"?page={n}" if n > 1 else ""))
+
+    links = {
+        "first": page_url(1),
+        "last": page_url(last),
+        "prev": page_url(number - 1) if number > 1 else None,
+        "next": page_url(number + 1) if number < last else None,
+    }
+    document = {
+        "@context": "https://schema.org",
+        "@type": "DataFeed",
+        "name": f"{settings.NEWSROOM_NAME}: fact-checks",
+        "url": page_url(number),
+        "page": number,
+        "pageSize": size,
+        "totalItems": total,
+        **links,
+        "dataFeedElement": structured_data.claimreview_page(number, size=size),
+    }
+    response = JsonResponse(document, json_dumps_params={"ensure_ascii": False})
+    response["Link"] = ", ".join(
+        f'<{url}>; rel="{rel}"' for rel, url in links.items() if url
     )
+    return response

@@ -1,53 +1,53 @@
 """
-The editorial workflow: editing, rating, the publish gate, publishing.
+The editorial workflow: the rules layer every door calls.
 
-Every state change of an article goes through a function here, so the admin,
-the public views and the management commands obey the same rules. Each one
-checks permission (PermissionDenied), checks the rules (ValidationError with
-one message per blocker), records a revision with its user and comment, and
-logs at INFO.
+Every state change of an article (submit, tag, edit a claim, rate,
+schedule, publish, unpublish, correct) is one function here, and each has a
+``check_<verb>(obj, *, user) -> list[str]`` twin that says, without doing
+anything, whether the user may do it now and, if not, why, in an editor's
+words. The function calls its check first: PermissionDenied for a right the
+user lacks, ValidationError (one message per problem, each with a code) for
+the state of the article. The admin shows the buttons and fields the checks
+allow, the commands and the scheduler call the same functions, so a door
+never decides a right on its own. Restoring and recovering revisions are in
+``articles.restoring``; the gate is ``articles.gate``; what a rating covers
+is ``articles.staleness``.
 """
 
-import hashlib
-import json
 import logging
-from dataclasses import dataclass, field
 
 import reversion
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
 from django.utils import timezone
 from reversion.models import Version
 
-from entities.mentions import entity_index, find_mentions, suggest_entities
-from entities.models import Entity, Source
+from desk import audit
+from desk.models import Action
+from entities.models import Source
+from media import usage as media_usage
+from media.claim_media import MediaAuthenticity
 
-from . import anchoring, caching, pages, search
+from . import anchoring, caching, gate, pages, search, snapshots, staleness
 from .models import (
     NOTE_MAX_LENGTH,
-    RATINGS_NEEDING_CITATIONS,
     RENDERED_PAGE,
     Article,
     Citation,
     Claim,
     Correction,
-    Mention,
-    PublishedCitation,
-    PublishedClaim,
+    Draft,
     PublishedVersion,
     Rating,
 )
-from .rendering import html_to_text, markdown_to_html, render_body
 
 logger = logging.getLogger(__name__)
 
 RATE_PERMISSION = "articles.rate_claim"
 PUBLISH_PERMISSION = "articles.publish_article"
-# Fields of the article that belong to the workflow, not to its content: a
-# restore of an old revision keeps their current values.
+# Fields of the article that belong to the workflow, not to its content: an
+# editor's save and a restore of an old revision keep their current values.
 WORKFLOW_FIELDS = (
     "status",
     "live_version_id",
@@ -55,13 +55,51 @@ WORKFLOW_FIELDS = (
     "last_published_at",
     "withdrawn_note",
     "lock_version",
+    "publish_at",
+    "scheduled_by_id",
+    # The desk's (desk/workflow.py): who is on it, by when, its sign-off.
+    "editor_id",
+    "reporter_id",
+    "checker_id",
+    "due_at",
+    "priority",
+    "signed_off_by_id",
+    "signed_off_at",
+    "review_reason",
+    # A fact-checker's record that the text has no checkable claims.
+    "no_claims_by_id",
+    "no_claims_at",
+    "no_claims_text",
+)
+# Claim fields written only by rate_claim (and a restore, as a rating).
+CHECK_FIELDS = (
+    "rating",
+    "rating_explanation",
+    "media_authenticity",
+    "checked_by_id",
+    "checked_at",
+    "checked_fingerprint",
+    "checked_snapshot",
+    "separation_overridden",
 )
 
+ONLY_PUBLISHERS_PUBLISH = "Only publishers may publish articles."
+ONLY_PUBLISHERS_SCHEDULE = "Only publishers schedule publication."
+ONLY_CHECKERS_RATE = "Only fact-checkers may rate claims."
+OWN_CLAIM = "You tagged this claim, so another fact-checker must rate it."
 
-def denied(user, action: str, message: str) -> PermissionDenied:
+
+def refuse(user, action: str, reasons: list[str]) -> PermissionDenied:
     """Log a refused state change at WARNING; return the error to raise."""
     logger.warning("Permission denied: %s may not %s", user, action)
-    return PermissionDenied(message)
+    return PermissionDenied(" ".join(reasons))
+
+
+def invalid(reasons: list[str], code: str) -> ValidationError:
+    """The ValidationError of ``reasons`` (one message each, with ``code``)."""
+    if len(reasons) == 1:
+        return ValidationError(reasons[0], code=code)
+    return ValidationError([ValidationError(r, code=code) for r in reasons])
 
 
 def check_note(note: str) -> None:
@@ -74,283 +112,109 @@ def check_note(note: str) -> None:
         )
 
 
-# Fingerprints and staleness ------------------------------------------------
+def may(user, permission: str) -> bool:
+    """Whether ``user`` is active and holds ``permission``."""
+    return user is not None and user.is_active and user.has_perm(permission)
 
 
-def claim_fingerprint(claim: Claim, citations=None) -> str:
-    """A hash of what a fact-checker checked: the quote and the citations."""
-    if citations is None:
-        citations = claim.citations.all()
-    data = {
-        "quote": claim.quote,
-        "citations": sorted(
-            [c.source_id, c.relation, c.excerpt.strip(), c.locator.strip()]
-            for c in citations
-        ),
-    }
-    encoded = json.dumps(data, sort_keys=True, ensure_ascii=False).encode()
-    return hashlib.sha256(encoded).hexdigest()
+# Editing the article -----------------------------------------------------------
 
 
-def is_stale(claim: Claim) -> bool:
-    """A rating is stale when the quote or citations changed after the check."""
-    if not claim.is_rated:
-        return False
-    return claim.checked_fingerprint != claim_fingerprint(claim)
+def check_edit_article(article: Article, *, user) -> list[str]:
+    """Whether ``user`` may change the article's content; why not."""
+    if not may(user, "articles.change_article"):
+        return ["You may not change articles."]
+    return []
 
 
-def check_snapshot(claim: Claim, citations=None) -> dict:
-    """What a fact-checker checks, in words: kept to say what changed since."""
-    if citations is None:
-        citations = claim.citations.select_related("source")
-    return {
-        "quote": claim.quote,
-        "citations": [
-            {
-                "source": c.source_id,
-                "title": c.source.title,
-                "relation": c.relation,
-                "excerpt": c.excerpt.strip(),
-                "locator": c.locator.strip(),
-            }
-            for c in citations
-        ],
-    }
+def fixed_fields(article: Article) -> dict[str, str]:
+    """The content fields no save may change any more, each with the reason."""
+    if article.pk is not None and article.first_published_at:
+        return {
+            "slug": "Readers and search engines know its address: it is fixed "
+            "once the article is published."
+        }
+    return {}
 
 
-def stale_reasons(claim: Claim, citations=None) -> list[str]:
-    """What changed since the claim was rated; empty when the rating holds."""
-    if not claim.is_rated:
-        return []
-    if citations is None:
-        citations = list(claim.citations.select_related("source"))
-    if claim.checked_fingerprint == claim_fingerprint(claim, citations):
-        return []
-    # Stale (rare): the sources' titles are worth a query if not loaded.
-    if not all(Citation.source.is_cached(c) for c in citations):
-        citations = list(claim.citations.select_related("source"))
-    checked = claim.checked_snapshot or {}
-    if "quote" not in checked:
-        return ["its quote or its sources changed after the check"]
-    reasons = []
-    if checked["quote"] != claim.quote:
-        reasons.append(f"the quote changed from “{_short(checked['quote'])}”")
-    now = check_snapshot(claim, citations)["citations"]
-
-    def key(c):
-        return (c["source"], c["relation"])
-
-    before = {key(c): c for c in checked.get("citations", [])}
-    after = {key(c): c for c in now}
-    for k, cited in after.items():
-        if k not in before:
-            reasons.append(f"a source was added: {cited['title']}")
-        elif (before[k]["excerpt"], before[k]["locator"]) != (
-            cited["excerpt"],
-            cited["locator"],
-        ):
-            reasons.append(f"the excerpt or place cited in {cited['title']} changed")
-    for k, cited in before.items():
-        if k not in after:
-            reasons.append(f"a source was removed: {cited['title']}")
-    return reasons or ["its sources changed after the check"]
-
-
-# Editing ---------------------------------------------------------------------
-
-
-@dataclass
-class EditReport:
-    """What a save of the body did to the claims."""
-
-    moved: list[Claim] = field(default_factory=list)
-    changed: list[Claim] = field(default_factory=list)
-    orphaned: list[Claim] = field(default_factory=list)
-    found: list[Claim] = field(default_factory=list)
-    anchored: int = 0  # found where they were
-    updated: int = 0  # claims written (offsets, context or state)
-
-    @property
-    def touched(self) -> bool:
-        """Whether any claim moved, changed, was lost or was found again."""
-        return bool(self.moved or self.changed or self.orphaned or self.found)
-
-    def messages(self) -> list[str]:
-        """What the editor is told, the moved claims first (information only)."""
-        lines = []
-        if self.moved:
-            lines.append(
-                f"{_count(len(self.moved), 'claim')} moved with the text, "
-                f"unchanged (ratings still hold): {_quotes(self.moved)}."
-            )
-        for claim in self.found:
-            lines.append(f"Claim {claim} is in the text again.")
-        for claim in self.changed:
-            lines.append(
-                f"Claim {claim} changed with the text: its quote was updated"
-                + (" and its rating needs a re-check." if claim.is_rated else ".")
-            )
-        for claim in self.orphaned:
-            lines.append(
-                f"Claim {claim} is no longer found in the text: re-tag it or delete "
-                "it before publishing."
-            )
-        return lines
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
-def _quotes(claims, shown: int = 5) -> str:
-    listed = ", ".join(str(claim) for claim in claims[:shown])
-    if len(claims) > shown:
-        listed += f" and {len(claims) - shown} more"
-    return listed
-
-
-def _selector(claim: Claim) -> anchoring.Selector:
-    return anchoring.Selector(
-        claim.quote, claim.prefix, claim.suffix, claim.start, claim.end
-    )
-
-
-def reanchor_claims(
-    article: Article, *, old_body: str | None = None, placed=()
-) -> EditReport:
+def save_article(article: Article, *, user, current: Article | None) -> Article:
     """
-    Find every claim of ``article`` again in its current body.
-
-    ``old_body`` is the body the claims were anchored in, when known (an
-    editor's save); without it the claims are searched for (after bulk
-    edits). ``placed`` holds the ids of claims whose selectors were just set
-    on the current body (tagged or re-quoted in the same save).
+    Save an editor's change to the content of ``article`` (``current``: its
+    row, locked, as it is in the database). The workflow fields stay the
+    database's: they change only through the functions below.
     """
-    report = EditReport()
-    body = article.body
-    text_map = None
-    if old_body is not None and old_body != body:
-        # One diff for all the claims.
-        text_map = anchoring.TextMap(old_body, body)
-    placed = set(placed)
-    # Citations prefetched: a revision being recorded follows each saved
-    # claim to its citations, which would be a query per claim.
-    for claim in article.claims.prefetch_related("citations"):
-        old = _selector(claim)
-        if claim.pk in placed:
-            result = anchoring.anchor(body, old, old_body=body)
-        elif claim.anchor == Claim.Anchor.ORPHANED:
-            # Lost by an earlier save: back only if its passage is put back.
-            result = anchoring.refind(body, old)
-        else:
-            result = anchoring.anchor(body, old, old_body=old_body, text_map=text_map)
-        updates = {}
-        if result.state == "orphaned":
-            if claim.anchor != Claim.Anchor.ORPHANED:
-                updates["anchor"] = Claim.Anchor.ORPHANED
-                report.orphaned.append(claim)
-        else:
-            selector = result.selector
-            state = (
-                Claim.Anchor.CHANGED
-                if result.state == "changed" or claim.anchor == Claim.Anchor.CHANGED
-                else Claim.Anchor.ANCHORED
-            )
-            new = {
-                "quote": selector.quote,
-                "prefix": selector.prefix,
-                "suffix": selector.suffix,
-                "start": selector.start,
-                "end": selector.end,
-                "anchor": state,
-            }
-            updates = {k: v for k, v in new.items() if getattr(claim, k) != v}
-            if result.state == "changed":
-                report.changed.append(claim)
-            elif claim.anchor == Claim.Anchor.ORPHANED:
-                report.found.append(claim)
-            elif (claim.start, claim.end) != (selector.start, selector.end):
-                report.moved.append(claim)
-            else:
-                report.anchored += 1
-        if updates:
-            for name, value in updates.items():
-                setattr(claim, name, value)
-            claim.save(update_fields=list(updates))
-            report.updated += 1
-    return report
+    if current is None:
+        if not may(user, "articles.add_article"):
+            raise refuse(user, "add articles", ["You may not add articles."])
+        article.status = Article.Status.DRAFT
+        article.publish_at = article.scheduled_by = None
+        article.save()
+        return article
+    if reasons := check_edit_article(current, user=user):
+        raise refuse(user, f"change article {article.pk}", reasons)
+    moved = [
+        why
+        for name, why in fixed_fields(current).items()
+        if getattr(article, name) != getattr(current, name)
+    ]
+    if moved:
+        raise invalid(moved, "fixed_field")
+    for name in WORKFLOW_FIELDS:
+        setattr(article, name, getattr(current, name))
+    article.lock_version = current.lock_version + 1
+    article.save()
+    # Saved: the editor's autosaved draft (articles.drafts) has served.
+    Draft.objects.filter(article=article, user=user).delete()
+    return article
 
 
-def _entity_index():
-    # Every entity save moves the public generation in its own transaction.
-    return entity_index(changes=caching.current_state()[0])
+# Submitting ---------------------------------------------------------------------
 
 
-def suggested_entities(article: Article) -> list[tuple[str, int]]:
-    """Recurring capitalised names in the article that no entity has."""
-    # The names come from the index of every entity that linking keeps, which
-    # is read again only when an entity changed.
-    return suggest_entities(f"{article.title}\n\n{article.body}", _entity_index())
+def check_submit(article: Article, *, user) -> list[str]:
+    """Whether ``user`` may send ``article`` to the fact-checkers now; why not."""
+    if reasons := check_edit_article(article, user=user):
+        return reasons
+    if article.status not in (Article.Status.DRAFT, Article.Status.WITHDRAWN):
+        return [
+            "Only a draft can be submitted for review; this article is "
+            f"{article.get_status_display().lower()}."
+        ]
+    return []
 
 
-def remove_mention(mention: Mention) -> bool:
-    """
-    Unlink an entity from an article. A link found in the text is suppressed
-    rather than deleted (deleted, the next save would find it again); returns
-    whether it was suppressed.
-    """
-    if not mention.count:
-        mention.delete()
-        return False
-    mention.suppressed = True
-    mention.save(update_fields=["suppressed"])
-    return True
+def submit_for_review(article: Article, *, user) -> Article:
+    """Send a draft to the fact-checkers."""
+    if reasons := check_edit_article(article, user=user):
+        raise refuse(user, f"submit article {article.pk} for review", reasons)
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article.pk)
+        if reasons := check_submit(article, user=user):
+            raise invalid(reasons, "not_draft")
+        with reversion.create_revision():
+            article.status = Article.Status.IN_REVIEW
+            article.save()
+            reversion.set_user(user)
+            reversion.set_comment("Submitted for review")
+        audit.record(Action.SUBMIT, user=user, article=article)
+    logger.info("Article %s submitted for review by %s", article.pk, user)
+    return article
 
 
-def refresh_mentions(article: Article) -> None:
-    """Link the entities named in the article's title and body."""
-    text = f"{article.title}\n\n{article.body}"
-    found = {f.entity_id: f for f in find_mentions(text, _entity_index())}
-    existing = {m.entity_id: m for m in article.mentions.all()}
-    for entity_id, mention in existing.items():
-        hit = found.get(entity_id)
-        if hit is None:
-            if mention.origin == Mention.Origin.DETECTED and not mention.suppressed:
-                mention.delete()
-            elif mention.count:
-                mention.count, mention.first_position = 0, None
-                mention.save(update_fields=["count", "first_position"])
-            continue
-        if (mention.count, mention.first_position) != (hit.count, hit.first_position):
-            mention.count, mention.first_position = hit.count, hit.first_position
-            mention.save(update_fields=["count", "first_position"])
-    Mention.objects.bulk_create(
-        Mention(
-            article=article,
-            entity_id=hit.entity_id,
-            count=hit.count,
-            first_position=hit.first_position,
-        )
-        for entity_id, hit in found.items()
-        if entity_id not in existing
-    )
+# Tagging and editing claims -------------------------------------------------------
 
 
-def process_edit(
-    article: Article, *, old_body: str | None = None, placed=()
-) -> EditReport:
-    """After the article was saved: re-anchor its claims, refresh its mentions."""
-    report = reanchor_claims(article, old_body=old_body, placed=placed)
-    refresh_mentions(article)
-    return report
+def check_tag(article: Article, *, user) -> list[str]:
+    """Whether ``user`` may tag claims on ``article``; why not."""
+    if not (may(user, "articles.add_claim") and may(user, "articles.change_article")):
+        return ["You may not tag claims."]
+    return []
 
 
 def tag_claim(article: Article, *, user, start: int, end: int, **fields) -> Claim:
     """Tag ``article.body[start:end]`` as a claim."""
-    if not user.has_perm("articles.add_claim"):
-        raise denied(
-            user, f"tag claims on article {article.pk}", "You may not tag claims."
-        )
+    if reasons := check_tag(article, user=user):
+        raise refuse(user, f"tag claims on article {article.pk}", reasons)
     try:
         selector = anchoring.select(article.body, start, end)
     except ValueError as exc:
@@ -373,79 +237,112 @@ def tag_claim(article: Article, *, user, start: int, end: int, **fields) -> Clai
         reversion.add_to_revision(article)
         reversion.set_user(user)
         reversion.set_comment(f"Tagged claim {claim}")
+        audit.record(Action.TAG, user=user, claim=claim, detail=str(claim))
     logger.info("Claim %s tagged on article %s by %s", claim.pk, article.pk, user)
     return claim
 
 
-# Workflow states -----------------------------------------------------------
+def check_edit_claim(claim: Claim, *, user) -> list[str]:
+    """Whether ``user`` may change (or, unsaved, add) ``claim``; why not."""
+    permission = "articles.add_claim" if claim.pk is None else "articles.change_claim"
+    if not may(user, permission):
+        return ["You may not change claims."]
+    return []
 
 
-def submit_for_review(article: Article, *, user) -> Article:
-    """Send a draft to the fact-checkers."""
-    if not user.has_perm("articles.change_article"):
-        raise denied(
-            user,
-            f"submit article {article.pk} for review",
-            "You may not change this article.",
-        )
-    with transaction.atomic():
-        article = Article.objects.select_for_update().get(pk=article.pk)
-        if article.status not in (Article.Status.DRAFT, Article.Status.WITHDRAWN):
-            raise ValidationError(
-                f"Only a draft can be submitted for review; this article is "
-                f"{article.get_status_display().lower()}.",
-                code="not_draft",
-            )
-        with reversion.create_revision():
-            article.status = Article.Status.IN_REVIEW
-            article.save()
-            reversion.set_user(user)
-            reversion.set_comment("Submitted for review")
-    logger.info("Article %s submitted for review by %s", article.pk, user)
-    return article
+def save_claim(claim: Claim, *, user) -> Claim:
+    """
+    Save an editor's change to a claim's quote, claimant, kind or statement.
+
+    Re-quoting a claim is tagging it: whoever sets its words is its tagger,
+    for the separation of duties. The rating and its check are the
+    database's: they change only through ``rate_claim``. A change to what
+    the rating covers makes it stale by itself (``articles.staleness``).
+    """
+    if reasons := check_edit_claim(claim, user=user):
+        raise refuse(user, f"change claim {claim.pk}", reasons)
+    if claim.pk is None:
+        claim.tagged_by = user
+        for name in CHECK_FIELDS:
+            setattr(claim, name, Claim._meta.get_field(name).get_default())
+        claim.save()
+        return claim
+    stored = Claim.objects.select_for_update().get(pk=claim.pk)
+    for name in CHECK_FIELDS:
+        setattr(claim, name, getattr(stored, name))
+    if claim.quote != stored.quote:
+        claim.tagged_by = user
+    claim.save()
+    return claim
+
+
+# Rating ---------------------------------------------------------------------------
+
+
+def separation_applies(tagger, checker) -> bool:
+    """
+    Whether the separation of duties stands between the person who tagged a
+    claim and the one who would check it (users, ids or usernames alike).
+    """
+    return bool(
+        settings.NEWSROOM_SEPARATE_TAGGING_AND_RATING
+        and tagger is not None
+        and tagger == checker
+    )
+
+
+def _separation_applies(claim: Claim, user, *, requoted: bool = False) -> bool:
+    return separation_applies(user.pk if requoted else claim.tagged_by_id, user.pk)
+
+
+def check_rate(claim: Claim, *, user, requoted: bool = False) -> list[str]:
+    """
+    Whether ``user`` may rate ``claim``; why not. ``requoted``: the same save
+    sets the claim's words, which makes ``user`` its tagger.
+    """
+    if not may(user, RATE_PERMISSION):
+        return [ONLY_CHECKERS_RATE]
+    if _separation_applies(claim, user, requoted=requoted) and not user.is_superuser:
+        return [OWN_CLAIM]
+    return []
 
 
 def can_rate(claim: Claim, user) -> bool:
-    return user.has_perm(RATE_PERMISSION) and not (
-        _separation_applies(claim, user) and not user.is_superuser
-    )
-
-
-def _separation_applies(claim: Claim, user) -> bool:
-    return (
-        settings.NEWSROOM_SEPARATE_TAGGING_AND_RATING
-        and claim.tagged_by_id is not None
-        and claim.tagged_by_id == user.pk
-    )
+    return not check_rate(claim, user=user)
 
 
 def rate_claim(
-    claim: Claim, *, user, rating: str, explanation: str | None = None
+    claim: Claim,
+    *,
+    user,
+    rating: str,
+    explanation: str | None = None,
+    media_authenticity: str | None = None,
 ) -> Claim:
-    """Record a fact-checker's rating of ``claim``."""
-    if not user.has_perm(RATE_PERMISSION):
-        raise denied(
-            user, f"rate claim {claim.pk}", "Only fact-checkers may rate claims."
-        )
+    """
+    Record a fact-checker's rating of ``claim`` (for a claim about media,
+    ``media_authenticity`` too: what the media is, as it was shared).
+    """
+    if not may(user, RATE_PERMISSION):
+        raise refuse(user, f"rate claim {claim.pk}", [ONLY_CHECKERS_RATE])
     if rating not in Rating.values:
         raise ValidationError(f"{rating!r} is not a rating.", code="bad_rating")
-    overridden = _separation_applies(claim, user)
-    if overridden and not user.is_superuser:
-        raise denied(
-            user,
-            f"rate claim {claim.pk}, which they tagged",
-            "You tagged this claim, so another fact-checker must rate it.",
+    if media_authenticity and media_authenticity not in MediaAuthenticity.values:
+        raise ValidationError(
+            f"{media_authenticity!r} is not a media authenticity category.",
+            code="bad_media_authenticity",
         )
     with transaction.atomic(), reversion.create_revision():
         claim = Claim.objects.select_for_update().get(pk=claim.pk)
+        if reasons := check_rate(claim, user=user):
+            raise refuse(user, f"rate claim {claim.pk}, which they tagged", reasons)
+        overridden = _separation_applies(claim, user)
         claim.rating = rating
         if explanation is not None:
             claim.rating_explanation = explanation
-        claim.checked_by = user
-        claim.checked_at = timezone.now()
-        citations = list(claim.citations.select_related("source"))
-        claim.checked_fingerprint = claim_fingerprint(claim, citations)
-        claim.checked_snapshot = check_snapshot(claim, citations)
+        if media_authenticity is not None:
+            claim.media_authenticity = media_authenticity
+        record_check(claim, user=user)
         claim.separation_overridden = overridden
         if claim.anchor == Claim.Anchor.CHANGED:
             claim.anchor = Claim.Anchor.ANCHORED
@@ -457,6 +354,7 @@ def rate_claim(
         if overridden:
             comment += " (superuser override of the separation of duties)"
         reversion.set_comment(comment)
+        audit.record(Action.RATE, user=user, claim=claim, detail=comment)
     logger.info(
         "Claim %s rated %s by %s%s",
         claim.pk,
@@ -467,316 +365,246 @@ def rate_claim(
     return claim
 
 
-# The publish gate ----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Blocker:
-    code: str
-    message: str
-
-
-def claims_to_check() -> Prefetch:
+def record_check(claim: Claim, *, user, when=None) -> None:
     """
-    An article's claims with what the gate reads of each: their claimant and
-    citations. A page that shows the claims in several ways (the admin's
-    change page) prefetches them once with this and hands the list to each.
-    A new one each time: Django keeps the article a prefetch was made for in
-    its queryset.
+    Stamp ``claim`` as checked by ``user`` now, as it is (the claim unsaved);
+    its citations record the captures of their sources the check rests on.
     """
-    return Prefetch(
-        "claims",
-        queryset=Claim.objects.select_related("claimant").prefetch_related("citations"),
-    )
+    citations = list(claim.citations.select_related("source"))
+    claim.checked_by = user
+    claim.checked_at = when or timezone.now()
+    claim.checked_fingerprint = staleness.claim_fingerprint(claim, citations)
+    claim.checked_snapshot = staleness.check_snapshot(claim, citations)
+    rest_on_newest_captures(citations)
 
 
-def gate_blockers(article: Article, claims=None) -> list[Blocker]:
+def rest_on_newest_captures(citations: list[Citation]) -> None:
     """
-    Everything that stops ``article`` from being published, in words.
-
-    ``claims``: the article's claims as ``claims_to_check()`` loads them, when
-    the caller has them; by default they are read from the database.
+    Record on each citation the newest capture of its source: what the
+    rating was checked against, from which the source's checks measure drift.
     """
-    blockers = []
-    missing = [
-        name
-        for name, value in (
-            ("a title", article.title),
-            ("a slug", article.slug),
-            ("a body", article.body),
-        )
-        if not (value or "").strip()
-    ]
-    if missing:
-        blockers.append(
-            Blocker("incomplete", f"The article needs {', '.join(missing)}.")
-        )
-    if claims is None:
-        claims = list(claims_to_check().queryset.filter(article=article))
-    for claim in claims:
-        citations = list(claim.citations.all())
-        if claim.anchor == Claim.Anchor.ORPHANED:
-            blockers.append(
-                Blocker(
-                    "orphaned",
-                    f"Claim {claim} is no longer in the text: re-tag it or delete it.",
-                )
+    from django.db.models import OuterRef, Subquery
+
+    from sources.models import Capture
+
+    if not citations:
+        return
+    newest = dict(
+        Source.objects.filter(pk__in={c.source_id for c in citations})
+        .annotate(
+            newest=Subquery(
+                Capture.objects.filter(source=OuterRef("pk"))
+                .order_by("-captured_at", "-pk")
+                .values("pk")[:1]
             )
-        if not claim.is_rated:
-            blockers.append(Blocker("unrated", f"Claim {claim} is not rated yet."))
-        elif reasons := stale_reasons(claim, citations):
-            blockers.append(
-                Blocker(
-                    "stale",
-                    f"Claim {claim} changed after it was rated ({'; '.join(reasons)}): "
-                    "it needs a re-check.",
-                )
+        )
+        .values_list("pk", "newest")
+    )
+    moved: dict = {}
+    for citation in citations:
+        capture_id = newest.get(citation.source_id)
+        if citation.checked_capture_id != capture_id:
+            citation.checked_capture_id = capture_id
+            moved.setdefault(capture_id, []).append(citation.pk)
+    for capture_id, pks in moved.items():
+        # A derived column, like the source's alert: no revision of its own.
+        Citation.objects.filter(pk__in=pks).update(checked_capture_id=capture_id)
+
+
+def check_reconfirm(claim: Claim, *, user) -> list[str]:
+    """
+    Whether ``user`` may confirm the stale rating of ``claim`` as it is (after
+    an edit that did not change what the rating says); why not.
+    """
+    if reasons := check_rate(claim, user=user):
+        return reasons
+    if not claim.is_rated:
+        return ["It is not rated yet: rate it."]
+    if not staleness.stale_reasons(claim) and claim.anchor != Claim.Anchor.CHANGED:
+        return ["Its rating holds: nothing it covers changed since the check."]
+    return []
+
+
+def reconfirm(claim: Claim, *, user) -> Claim:
+    """
+    Confirm a stale rating without changing it: the check is recorded (who,
+    when, what it now covers); readers see no rating change.
+    """
+    if not may(user, RATE_PERMISSION):
+        raise refuse(user, f"re-confirm claim {claim.pk}", [ONLY_CHECKERS_RATE])
+    with transaction.atomic(), reversion.create_revision():
+        claim = (
+            Claim.objects.select_for_update(of=("self",))
+            .select_related("article")
+            .get(pk=claim.pk)
+        )
+        if reasons := check_rate(claim, user=user):
+            raise refuse(user, f"re-confirm claim {claim.pk}", reasons)
+        if reasons := check_reconfirm(claim, user=user):
+            raise invalid(reasons, "not_stale")
+        changed = "; ".join(staleness.stale_reasons(claim)) or "its words changed"
+        record_check(claim, user=user)
+        claim.separation_overridden = _separation_applies(claim, user)
+        if claim.anchor == Claim.Anchor.CHANGED:
+            claim.anchor = Claim.Anchor.ANCHORED
+        claim.save()
+        reversion.add_to_revision(claim.article)
+        reversion.set_user(user)
+        comment = (
+            f"Re-confirmed claim {claim}: still {claim.get_rating_display().lower()} "
+            f"after {changed}"
+        )
+        reversion.set_comment(comment[:1000])
+        audit.record(Action.RECONFIRM, user=user, claim=claim, detail=comment)
+    logger.info("Claim %s re-confirmed by %s", claim.pk, user)
+    return claim
+
+
+def check_record_no_claims(article: Article, *, user, claims=None) -> list[str]:
+    """
+    Whether ``user`` may record that ``article``'s text has no checkable
+    claims (the gate's rule for an article without claims); why not.
+    ``claims``: the article's claims, when the caller has them.
+    """
+    if not may(user, RATE_PERMISSION):
+        return [
+            "Only fact-checkers may record that an article has no checkable claims."
+        ]
+    if claims if claims is not None else article.claims.exists():
+        return [
+            "It has tagged claims: the gate checks those. Delete them first if "
+            "none of them is checkable."
+        ]
+    if gate.no_claims_recorded(article):
+        return ["It is already recorded that this text has no checkable claims."]
+    return []
+
+
+def record_no_claims(article: Article, *, user) -> Article:
+    """Record that a fact-checker read ``article`` and found no checkable claims."""
+    if not may(user, RATE_PERMISSION):
+        raise refuse(
+            user,
+            f"record that article {article.pk} has no claims",
+            check_record_no_claims(article, user=user),
+        )
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article.pk)
+        if reasons := check_record_no_claims(article, user=user):
+            raise invalid(reasons, "has_claims")
+        with reversion.create_revision():
+            article.no_claims_by, article.no_claims_at = user, timezone.now()
+            article.no_claims_text = gate.text_fingerprint(article)
+            article.save(
+                update_fields=[
+                    "no_claims_by",
+                    "no_claims_at",
+                    "no_claims_text",
+                    "updated_at",
+                ]
             )
-        if claim.rating in RATINGS_NEEDING_CITATIONS and not citations:
-            blockers.append(
-                Blocker(
-                    "no_citations",
-                    f"Claim {claim} is rated {claim.get_rating_display().lower()} "
-                    "but cites no source.",
-                )
+            reversion.add_to_revision(article)
+            reversion.set_user(user)
+            reversion.set_comment("Recorded that the text has no checkable claims")
+    logger.info("Article %s recorded as having no claims by %s", article.pk, user)
+    return article
+
+
+# Scheduling ---------------------------------------------------------------------
+
+
+def check_schedule(article: Article, *, user) -> list[str]:
+    """Whether ``user`` may set or change when ``article`` publishes itself."""
+    if not may(user, PUBLISH_PERMISSION):
+        return [ONLY_PUBLISHERS_SCHEDULE]
+    return []
+
+
+def schedule(article: Article, *, user, publish_at) -> Article:
+    """
+    Publish ``article`` by itself at ``publish_at`` (None: cancel), as
+    ``user``: ``publish_scheduled`` publishes it then for them, if they may
+    still publish and it passes the gate.
+    """
+    if reasons := check_schedule(article, user=user):
+        raise refuse(user, f"schedule article {article.pk}", reasons)
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article.pk)
+        with reversion.create_revision():
+            article.publish_at = publish_at
+            article.scheduled_by = user if publish_at else None
+            article.save(update_fields=["publish_at", "scheduled_by", "updated_at"])
+            reversion.add_to_revision(article)
+            reversion.set_user(user)
+            when = timezone.localtime(publish_at) if publish_at else None
+            reversion.set_comment(
+                f"Scheduled to publish at {when:%Y-%m-%d %H:%M}"
+                if when
+                else "Cancelled the scheduled publication"
             )
-        if claim.claimant_id is None and claim.rating in (
-            Rating.FALSE,
-            Rating.MISLEADING,
-        ):
-            blockers.append(
-                Blocker(
-                    "own_voice_falsehood",
-                    f"Claim {claim} is stated in the newsroom's own voice and rated "
-                    f"{claim.get_rating_display().lower()}: rewrite it or attribute "
-                    "it to who said it.",
-                )
-            )
-    blockers.extend(_correction_blockers(article, claims))
-    return blockers
-
-
-def _correction_blockers(article: Article, claims) -> list[Blocker]:
-    """Rule 6: a changed or removed rating readers saw needs a correction."""
-    # Read the live pointer from the database: the caller's instance may
-    # predate a publish.
-    live = (
-        PublishedVersion.objects.filter(
-            pk=Article.objects.filter(pk=article.pk).values("live_version")[:1]
+        audit.record(
+            Action.SCHEDULE,
+            user=user,
+            article=article,
+            detail=f"for {when:%Y-%m-%d %H:%M}" if when else "cancelled",
         )
-        .only("claims", "published_at")
-        .first()
+    logger.info(
+        "Article %s scheduled for %s by %s",
+        article.pk,
+        publish_at.isoformat() if publish_at else "nothing",
+        user,
     )
-    if live is None:
-        return []
-    current = {c.pk: c for c in claims}
-    changes = []
-    for seen in live.claims:
-        claim = current.get(seen["id"])
-        if claim is None:
-            changes.append(f"claim “{_short(seen['quote'])}” was removed")
-        elif claim.rating != seen["rating"]:
-            changes.append(
-                f"claim {claim} went from {Rating(seen['rating']).label.lower()} to "
-                f"{claim.get_rating_display().lower()}"
-            )
-    if not changes:
-        return []
-    explained = article.corrections.filter(date__gt=live.published_at).exists()
-    if explained:
-        return []
-    return [
-        Blocker(
-            "correction_needed",
-            "Readers have seen ratings that this version changes ("
-            + "; ".join(changes)
-            + "): add a correction that explains it.",
-        )
-    ]
+    return article
 
 
-def _short(text: str, length: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= length else text[: length - 1] + "…"
+def check_scheduled_publish(article: Article) -> list[str]:
+    """Why the scheduler would not publish ``article`` for whoever scheduled it."""
+    scheduler = article.scheduled_by
+    if scheduler is None:
+        return [
+            "Nobody who may publish scheduled it (the schedule was not set by a "
+            "publisher): a publisher must schedule it again."
+        ]
+    if not may(scheduler, PUBLISH_PERMISSION):
+        name = scheduler.get_full_name() or scheduler.get_username()
+        return [
+            f"{name}, who scheduled it, may no longer publish: a publisher must "
+            "schedule it again."
+        ]
+    return []
 
 
-def check_gate(article: Article) -> None:
-    """Raise ValidationError listing every blocker, if there is any."""
-    blockers = gate_blockers(article)
-    if blockers:
-        raise ValidationError(
-            [ValidationError(b.message, code=b.code) for b in blockers]
-        )
+# Publishing --------------------------------------------------------------------
 
 
-# Publishing ----------------------------------------------------------------
-
-
-def claim_snapshot(claim: Claim) -> dict:
-    """A claim as readers see it, frozen into a published version."""
-    claimant = claim.claimant
-    return {
-        "id": claim.pk,
-        "anchor_id": f"claim-{claim.pk}",
-        "quote": claim.quote,
-        "start": claim.start,
-        "end": claim.end,
-        "kind": claim.kind,
-        "statement": claim.statement or claim.quote,
-        "claimant": (
-            {
-                "id": claimant.pk,
-                "name": claimant.name,
-                "slug": claimant.slug,
-                "kind": claimant.kind,
-            }
-            if claimant
-            else None
-        ),
-        "rating": claim.rating,
-        "rating_label": claim.get_rating_display(),
-        "rating_explanation": claim.rating_explanation,
-        "checked_at": (
-            claim.checked_at.isoformat(timespec="seconds") if claim.checked_at else None
-        ),
-        "citations": [
-            {
-                "relation": c.relation,
-                "relation_label": c.get_relation_display(),
-                "excerpt": c.excerpt,
-                "locator": c.locator,
-                "note": c.note,
-                "source": {
-                    "id": c.source.pk,
-                    "title": c.source.title,
-                    "kind": c.source.kind,
-                    "url": c.source.url,
-                    "archive_url": c.source.archive_url,
-                    "published_on": (
-                        c.source.published_on.isoformat()
-                        if c.source.published_on
-                        else None
-                    ),
-                    "publisher": c.source.publisher.name
-                    if c.source.publisher
-                    else None,
-                },
-            }
-            for c in claim.citations.all()
-        ],
-    }
-
-
-def _snapshot(article: Article) -> tuple[dict, list[Entity]]:
-    """The fields of a new published version, and the entities it names."""
-    claims = [
-        claim_snapshot(c)
-        for c in article.claims.select_related("claimant").prefetch_related(
-            "citations__source__publisher"
-        )
-    ]
-    corrections = [
-        {
-            "kind": c.kind,
-            "label": c.get_kind_display(),
-            "text": c.text,
-            "date": c.date.isoformat(timespec="seconds"),
-        }
-        for c in article.corrections.all()
-    ]
-    # Locked until the version is saved: an entity renamed meanwhile waits,
-    # then finds this version live and renders its new name into the page.
-    entities = list(
-        Entity.objects.select_for_update(of=("self",)).filter(
-            mentions__article=article, mentions__suppressed=False
-        )
-    )
-    linked = {e.pk: e for e in entities}
-    # Each entity is linked to its page at its first mention in the body. The
-    # names of unlinked (suppressed) entities are matched too, and left
-    # unlinked: "Azure OpenAI Service" is not a mention of "Azure" because
-    # an editor unlinked it.
-    unlinked = Entity.objects.filter(
-        mentions__article=article, mentions__suppressed=True
-    )
-    links = [
-        {
-            "start": found.first_position,
-            "end": found.first_position + found.first_length,
-            "href": linked[found.entity_id].get_absolute_url(),
-        }
-        for found in find_mentions(article.body, [*entities, *unlinked])
-        if found.entity_id in linked
-    ]
-    fields = {
-        "title": article.title,
-        "dek": article.dek,
-        "byline": article.byline,
-        "body": article.body,
-        "body_html": render_body(article.body, claims, links),
-        "body_text": html_to_text(markdown_to_html(article.body)),
-        "claims": claims,
-        "corrections": corrections,
-    }
-    return fields, entities
-
-
-def published_claims(version: PublishedVersion) -> list[PublishedClaim]:
-    """The queryable rows of the version's claims (unsaved), in order."""
-    return [
-        PublishedClaim(
-            version=version,
-            claim_id=claim["id"],
-            position=position,
-            claimant_id=claim["claimant"]["id"] if claim["claimant"] else None,
-            rating=claim["rating"],
-            statement=claim["statement"][:500],
-            quote=claim["quote"],
-            checked_at=claim["checked_at"],
-        )
-        for position, claim in enumerate(version.claims)
-    ]
-
-
-def published_citations(rows: list[PublishedClaim], claims: list[dict]):
-    """The citation rows of saved claim ``rows`` made from ``claims`` (unsaved)."""
-    return (
-        PublishedCitation(
-            published_claim=published,
-            source_id=citation["source"]["id"],
-            relation=citation["relation"],
-        )
-        for published, claim in zip(rows, claims, strict=True)
-        for citation in claim["citations"]
-    )
-
-
-def _record_published_claims(version: PublishedVersion) -> None:
-    """The queryable copy of the version's claims, for entity and source pages."""
-    rows = PublishedClaim.objects.bulk_create(published_claims(version))
-    PublishedCitation.objects.bulk_create(published_citations(rows, version.claims))
-
-
-def _reader_view(fields: dict) -> tuple:
-    """What readers see of a version, to tell a substantive re-publish."""
-    return tuple(
-        fields[name]
-        for name in ("title", "dek", "byline", "body", "claims", "corrections")
-    )
+def check_publish(
+    article: Article, *, user, note: str = "", blockers=None
+) -> list[str]:
+    """
+    Whether ``user`` may publish ``article`` now; every reason why not: the
+    right to publish, else the gate's blockers (``blockers``: the gate's
+    answer, when the caller has it).
+    """
+    if not may(user, PUBLISH_PERMISSION):
+        return [ONLY_PUBLISHERS_PUBLISH]
+    if blockers is None:
+        blockers = gate.gate_blockers(article)
+    reasons = [b.message for b in blockers]
+    try:
+        check_note(note)
+    except ValidationError as exc:
+        reasons += exc.messages
+    return reasons
 
 
 def publish(article: Article, *, user, note: str = "") -> PublishedVersion:
     """Publish the working copy of ``article`` as its next version."""
-    if not user.has_perm(PUBLISH_PERMISSION):
-        raise denied(
-            user,
-            f"publish article {article.pk}",
-            "Only publishers may publish articles.",
-        )
+    if not may(user, PUBLISH_PERMISSION):
+        raise refuse(user, f"publish article {article.pk}", [ONLY_PUBLISHERS_PUBLISH])
     check_note(note)
     with transaction.atomic():
         article = Article.objects.select_for_update().get(pk=article.pk)
-        check_gate(article)
+        gate.check_gate(article)
         now = timezone.now()
         last = (
             article.published_versions.defer(*RENDERED_PAGE, "body_html", "body_text")
@@ -784,10 +612,10 @@ def publish(article: Article, *, user, note: str = "") -> PublishedVersion:
             .first()
         )
         number = last.number + 1 if last else 1
-        fields, entities = _snapshot(article)
-        substantive = last is None or _reader_view(last.__dict__) != _reader_view(
-            fields
-        )
+        fields, entities = snapshots.version_fields(article)
+        substantive = last is None or snapshots.reader_view(
+            last.__dict__
+        ) != snapshots.reader_view(fields)
         version = PublishedVersion(
             article=article,
             number=number,
@@ -802,19 +630,28 @@ def publish(article: Article, *, user, note: str = "") -> PublishedVersion:
         pages.store(article, version, entities)
         version.save()
         version.entities.set(entities)
-        _record_published_claims(version)
+        media_usage.record_version(version)
+        media_usage.ask_for_renditions(version.images)
+        snapshots.record_published_claims(version)
+        snapshots.record_published_corrections(version, last)
         search.index_version(version)
         with reversion.create_revision():
             article.live_version = version
             article.status = Article.Status.PUBLISHED
             article.last_published_at = now
-            article.publish_at = None
+            article.publish_at = article.scheduled_by = None
             article.withdrawn_note = ""
             article.save()
             reversion.set_user(user)
             reversion.set_comment(
                 f"Published version {number}" + (f": {note}" if note else "")
             )
+        audit.record(
+            Action.PUBLISH,
+            user=user,
+            article=article,
+            detail=f"version {number}" + (f": {note}" if note else ""),
+        )
         caching.bump_generation()
     logger.info("Article %s published as version %s by %s", article.pk, number, user)
     return version
@@ -825,244 +662,68 @@ def _latest_revision(article: Article):
     return version.revision if version else None
 
 
-def unpublish(article: Article, *, user, note: str = "") -> Article:
-    """Withdraw ``article``: its public URL answers 410 Gone."""
-    if not user.has_perm(PUBLISH_PERMISSION):
-        raise denied(
+def check_unpublish(article: Article, *, user, note: str | None = None) -> list[str]:
+    """
+    Whether ``user`` may withdraw ``article`` now; why not. ``note``: the
+    reason readers will read (None: not written yet).
+    """
+    if not may(user, PUBLISH_PERMISSION):
+        return ["Only publishers may unpublish articles."]
+    if article.live_version_id is None:
+        return ["This article is not published."]
+    if note is not None and not note.strip():
+        return [
+            "Say why in the note: readers see it where the article was, and it "
+            "is kept with the article's history."
+        ]
+    return []
+
+
+def unpublish(article: Article, *, user, note: str) -> Article:
+    """Withdraw ``article``: its public URL answers 410 Gone, with ``note``."""
+    if not may(user, PUBLISH_PERMISSION):
+        raise refuse(
             user,
             f"unpublish article {article.pk}",
-            "Only publishers may unpublish articles.",
+            ["Only publishers may unpublish articles."],
         )
+    note = note.strip()
     check_note(note)
     with transaction.atomic():
         article = Article.objects.select_for_update().get(pk=article.pk)
-        if article.live_version_id is None:
-            raise ValidationError("This article is not published.", code="not_live")
+        if reasons := check_unpublish(article, user=user, note=note):
+            live = article.live_version_id is not None
+            raise invalid(reasons, "note_required" if live else "not_live")
         with reversion.create_revision():
             article.live_version = None
             article.status = Article.Status.WITHDRAWN
             article.withdrawn_note = note
+            # A withdrawal cancels the schedule: only a publisher who
+            # schedules it again brings the article back.
+            article.publish_at = article.scheduled_by = None
             article.save()
             reversion.set_user(user)
-            reversion.set_comment("Unpublished" + (f": {note}" if note else ""))
+            reversion.set_comment(f"Unpublished: {note}")
+        audit.record(Action.UNPUBLISH, user=user, article=article, detail=note)
         caching.bump_generation()
     logger.info("Article %s unpublished by %s", article.pk, user)
     return article
 
 
-# Revisions -----------------------------------------------------------------
+# Corrections ----------------------------------------------------------------------
 
 
-def restore_revision(article: Article, revision, *, user) -> Article:
-    """Bring back the article's text, claims and citations as in ``revision``."""
-    if not user.has_perm("articles.change_article"):
-        raise denied(
-            user,
-            f"restore article {article.pk} to revision {revision.pk}",
-            "You may not change this article.",
-        )
-    with transaction.atomic():
-        article = Article.objects.select_for_update().get(pk=article.pk)
-        versions = list(revision.version_set.all())
-        article_versions = [
-            v
-            for v in versions
-            if v._model is Article and int(v.object_id) == article.pk
-        ]
-        if not article_versions:
-            raise ValidationError(
-                "That revision is not a revision of this article.", code="wrong_article"
-            )
-        keep = {name: getattr(article, name) for name in WORKFLOW_FIELDS}
-        claim_versions = [v for v in versions if v._model is Claim]
-        kept_claims = set()
-        for v in claim_versions:
-            obj = v._object_version.object
-            if obj.article_id == article.pk:
-                kept_claims.add(obj.pk)
-        citation_versions = [
-            v
-            for v in versions
-            if v._model is Citation and v._object_version.object.claim_id in kept_claims
-        ]
-        kept_citations = {int(v.object_id) for v in citation_versions}
-        with reversion.create_revision():
-            article.claims.exclude(pk__in=kept_claims).delete()
-            Citation.objects.filter(claim__article=article).exclude(
-                pk__in=kept_citations
-            ).delete()
-            deserialized = article_versions[0]._object_version
-            restored = deserialized.object
-            for name in WORKFLOW_FIELDS:
-                setattr(restored, name, keep[name])
-            restored.lock_version += 1
-            restored.save()
-            if "authors" in (deserialized.m2m_data or {}):
-                restored.authors.set(deserialized.m2m_data["authors"])
-            for v in claim_versions:
-                if v._object_version.object.article_id == article.pk:
-                    v._object_version.object.save()
-            for v in citation_versions:
-                v._object_version.object.save()
-            article = Article.objects.get(pk=article.pk)
-            # The restored claims' offsets refer to the restored body.
-            process_edit(article)
-            reversion.add_to_revision(article)
-            reversion.set_user(user)
-            when = timezone.localtime(revision.date_created)
-            reversion.set_comment(
-                f"Restored the revision of {when:%Y-%m-%d %H:%M} (#{revision.pk})"
-            )
-    logger.info(
-        "Article %s restored to revision %s by %s", article.pk, revision.pk, user
-    )
-    return article
-
-
-def recover_article(version: Version, *, user) -> Article:
-    """Bring back a deleted article from ``version`` (its last revision) as a draft."""
-    if not user.has_perm(PUBLISH_PERMISSION):
-        raise denied(
-            user,
-            f"recover deleted article {version.object_id}",
-            "Only publishers may recover deleted articles.",
-        )
-    if version._model is not Article:
-        raise ValidationError(
-            "That revision is not a revision of an article.", code="not_article"
-        )
-    revision = version.revision
-    with transaction.atomic():
-        pk = int(version.object_id)
-        if Article.objects.filter(pk=pk).exists():
-            raise ValidationError(
-                "That article was not deleted: restore one of its revisions from "
-                "its history instead.",
-                code="not_deleted",
-            )
-        restored = version._object_version
-        article = restored.object
-        if Article.objects.filter(slug=article.slug).exists():
-            raise ValidationError(
-                f"Another article now has the address “{article.slug}”: change "
-                "that article's slug first.",
-                code="slug_taken",
-            )
-        versions = list(revision.version_set.all())
-        claims = [
-            v._object_version.object
-            for v in versions
-            if v._model is Claim and v._object_version.object.article_id == pk
-        ]
-        claim_ids = {c.pk for c in claims}
-        citations = [
-            v._object_version.object
-            for v in versions
-            if v._model is Citation and v._object_version.object.claim_id in claim_ids
-        ]
-        corrections = _last_saved_corrections(pk)
-        _check_references(claims, citations)
-        users = set(
-            get_user_model()
-            .objects.filter(
-                pk__in={c.tagged_by_id for c in claims}
-                | {c.checked_by_id for c in claims}
-                | {int(a) for a in (restored.m2m_data or {}).get("authors", [])}
-            )
-            .values_list("pk", flat=True)
-        )
-        # The published versions went with the article: it comes back as a
-        # draft that readers cannot see until it is published again.
-        created_at = article.created_at
-        claim_created = {c.pk: c.created_at for c in claims}
-        article.status = Article.Status.DRAFT
-        article.live_version = None
-        article.first_published_at = article.last_published_at = None
-        article.publish_at = None
-        article.withdrawn_note = ""
-        article.lock_version += 1
-        with reversion.create_revision():
-            article.save(force_insert=True)
-            article.authors.set(
-                int(a)
-                for a in (restored.m2m_data or {}).get("authors", [])
-                if int(a) in users
-            )
-            for claim in claims:
-                # Whoever tagged or checked it may have left since.
-                if claim.tagged_by_id not in users:
-                    claim.tagged_by_id = None
-                if claim.checked_by_id not in users:
-                    claim.checked_by_id = None
-                claim.save(force_insert=True)
-            for citation in citations:
-                citation.save(force_insert=True)
-            for correction in corrections:
-                correction.save(force_insert=True)
-            # An insert stamps "created" now; keep when they were first made.
-            Article.objects.filter(pk=pk).update(created_at=created_at)
-            for claim in claims:
-                Claim.objects.filter(pk=claim.pk).update(
-                    created_at=claim_created[claim.pk]
-                )
-            article = Article.objects.get(pk=pk)
-            process_edit(article)
-            reversion.add_to_revision(article)
-            reversion.set_user(user)
-            when = timezone.localtime(revision.date_created)
-            reversion.set_comment(
-                f"Recovered the deleted article as a draft, from its revision of "
-                f"{when:%Y-%m-%d %H:%M} (#{revision.pk})"
-            )
-    logger.info(
-        "Deleted article %s recovered from revision %s by %s", pk, revision.pk, user
-    )
-    return article
-
-
-def _last_saved_corrections(article_id: int) -> list[Correction]:
-    """The article's corrections as last saved: they are kept forever."""
-    revisions = Version.objects.get_for_object_reference(Article, article_id).values(
-        "revision_id"
-    )
-    latest = {}
-    for version in (
-        Version.objects.get_for_model(Correction)
-        .filter(revision_id__in=revisions)
-        .order_by("pk")
-    ):
-        correction = version._object_version.object
-        if correction.article_id == article_id:
-            latest[correction.pk] = correction
-    return list(latest.values())
-
-
-def _check_references(claims: list[Claim], citations: list[Citation]) -> None:
-    """Refuse a recovery whose claimants or sources were deleted since."""
-    missing = []
-    claimants = {c.claimant_id for c in claims} - {None}
-    found = set(Entity.objects.filter(pk__in=claimants).values_list("pk", flat=True))
-    missing += [f"entity #{pk}" for pk in sorted(claimants - found)]
-    sources = {c.source_id for c in citations}
-    found = set(Source.objects.filter(pk__in=sources).values_list("pk", flat=True))
-    missing += [f"source #{pk}" for pk in sorted(sources - found)]
-    if missing:
-        raise ValidationError(
-            "Its claims name records that were deleted since ("
-            + ", ".join(missing)
-            + "): recover them from their own admin pages first.",
-            code="missing_references",
-        )
+def check_add_correction(article: Article, *, user) -> list[str]:
+    """Whether ``user`` may add a correction to ``article``; why not."""
+    if not may(user, "articles.add_correction"):
+        return ["Only publishers may add corrections."]
+    return []
 
 
 def add_correction(article: Article, *, user, kind: str, text: str) -> Correction:
     """Add a correction, clarification or update to ``article``."""
-    if not user.has_perm("articles.add_correction"):
-        raise denied(
-            user,
-            f"add a correction to article {article.pk}",
-            "Only publishers may add corrections.",
-        )
+    if reasons := check_add_correction(article, user=user):
+        raise refuse(user, f"add a correction to article {article.pk}", reasons)
     correction = Correction(article=article, kind=kind, text=text)
     correction.full_clean()
     with transaction.atomic(), reversion.create_revision():
@@ -1070,6 +731,7 @@ def add_correction(article: Article, *, user, kind: str, text: str) -> Correctio
         reversion.add_to_revision(article)
         reversion.set_user(user)
         reversion.set_comment(f"Added {correction.get_kind_display().lower()}")
+        audit.record(Action.CORRECT, user=user, article=article, detail=text)
     logger.info(
         "Correction %s added to article %s by %s", correction.pk, article.pk, user
     )

@@ -15,7 +15,7 @@ the middle. Every claim is then found again:
 - without it, as ``reanchor_claims`` does after a bulk edit (each quote
   searched for with its context);
 
-and end to end, in a fresh SQLite database: ``workflow.reanchor_claims``
+and end to end, in a fresh SQLite database: ``editing.reanchor_claims``
 writing the 300 claims, inside a revision, both ways. Prints the best and
 the median of the repeats, and checks the outcome (every untouched claim
 anchored at its new place, the reworded one changed, the deleted one
@@ -162,7 +162,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import transaction
 
-    from articles import anchoring, workflow
+    from articles import anchoring, editing
     from articles.models import Article, Claim
 
     rng = random.Random(7)
@@ -208,7 +208,7 @@ def main() -> None:
                 article.save()
                 started = time.perf_counter()
                 with reversion.create_revision():
-                    report = workflow.reanchor_claims(
+                    report = editing.reanchor_claims(
                         article, old_body=body if old_body else None
                     )
                     reversion.add_to_revision(article)

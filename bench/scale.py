@@ -179,9 +179,64 @@ def generate(args) -> dict:
     progress("the 300-claim article, published through the workflow")
     revised = make_revised_article(rng, writer, users, entities, sources)
     progress("the 500-revision article")
+    with transaction.atomic():
+        make_desk_day(rng, users)
+    progress("a working day on the desk")
     elapsed = time.perf_counter() - started
     progress(f"generated in {elapsed:.0f} s")
     return {"generation_seconds": elapsed, "big": big, "revised": revised}
+
+
+def make_desk_day(rng, users) -> None:
+    """
+    A working day on a big desk: a tenth of the archive back in review with
+    people assigned and due times (some overdue), a share of its ratings
+    stale, a fact-checker's claims, notes naming people. Written in bulk.
+    """
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.utils import timezone
+
+    from articles.models import Article, Claim
+    from desk.models import Note
+
+    User = get_user_model()
+    checkers = User.objects.bulk_create(
+        User(username=f"checker{i}", first_name="Checker", is_staff=True)
+        for i in range(10)
+    )
+    Group.objects.get(name="Fact-checkers").user_set.add(*checkers)
+    editor = users["admin"]
+    now = timezone.now()
+    ids = list(
+        Article.objects.filter(slug__startswith="archive-").values_list("pk", flat=True)
+    )
+    in_review = rng.sample(ids, len(ids) // 10)
+    for start in range(0, len(in_review), 500):
+        for pk in in_review[start : start + 500]:
+            Article.objects.filter(pk=pk).update(
+                status=Article.Status.IN_REVIEW,
+                editor=editor,
+                reporter=rng.choice(users["reporters"]),
+                checker=rng.choice(checkers),
+                due_at=now + timedelta(hours=rng.randint(-48, 96)),
+                priority=rng.randint(1, 4),
+            )
+    claims = list(
+        Claim.objects.filter(article__in=in_review).values_list("pk", "article_id")
+    )
+    stale = [pk for pk, _ in rng.sample(claims, len(claims) // 5)]
+    for start in range(0, len(stale), 1000):
+        Claim.objects.filter(pk__in=stale[start : start + 1000]).update(stale=True)
+    Note.objects.bulk_create(
+        Note(
+            article_id=article,
+            claim_id=pk,
+            author=editor,
+            text=f"Can you check this again, @{rng.choice(checkers).username}?",
+        )
+        for pk, article in rng.sample(claims, min(len(claims), 2000))
+    )
 
 
 def distribute(total: int, articles: int, first: int, n: int) -> list[int]:
@@ -344,7 +399,7 @@ def make_articles(
 
 def claim_for(rng, article, start, end, named, sources, citations, now):
     """A rated claim on body[start:end] with one citation (added to ``citations``)."""
-    from articles import workflow
+    from articles import staleness
     from articles.models import Citation, Claim, Rating
 
     body = article.body
@@ -380,7 +435,7 @@ def claim_for(rng, article, start, end, named, sources, citations, now):
         relation=rng.choice(["origin", "supports", "contradicts", "context"]),
         excerpt="The passage of the source that bears on the claim.",
     )
-    claim.checked_fingerprint = workflow.claim_fingerprint(claim, [citation])
+    claim.checked_fingerprint = staleness.claim_fingerprint(claim, [citation])
     citations.append(citation)
     return claim
 
@@ -457,7 +512,11 @@ def publish_in_bulk(rng, articles, claims, citations, named, share, users):
     """Published versions, their claims and citations, and the search index."""
     from django.utils import timezone
 
-    from articles import search, structured_data, workflow
+    from articles import (
+        search,
+        snapshots,
+        structured_data,
+    )
     from articles.models import (
         Article,
         PublishedCitation,
@@ -479,7 +538,7 @@ def publish_in_bulk(rng, articles, claims, citations, named, share, users):
     for article in to_publish:
         when = now - timedelta(days=rng.randint(1, 3000), minutes=rng.randint(0, 1440))
         article.first_published_at = article.last_published_at = when
-        snapshot = [workflow.claim_snapshot(c) for c in by_article.get(article.pk, [])]
+        snapshot = [snapshots.claim_snapshot(c) for c in by_article.get(article.pk, [])]
         paragraphs = article.body.split("\n\n")
         version = PublishedVersion(
             article=article,
@@ -510,11 +569,11 @@ def publish_in_bulk(rng, articles, claims, citations, named, share, users):
     )
     rows, claims = [], []
     for version in versions:
-        rows += workflow.published_claims(version)
+        rows += snapshots.published_claims(version)
         claims += version.claims
     PublishedClaim.objects.bulk_create(rows, batch_size=2000)
     PublishedCitation.objects.bulk_create(
-        workflow.published_citations(rows, claims), batch_size=2000
+        snapshots.published_citations(rows, claims), batch_size=2000
     )
     for version in versions:
         search.index_version(version)
@@ -546,7 +605,7 @@ def make_claims_article(rng, writer, users, entities, sources):
     """An article with 300 rated, cited claims, published through the workflow."""
     from django.utils import timezone
 
-    from articles import workflow
+    from articles import editing, workflow
     from articles.models import Article, Citation, Claim
 
     named = rng.sample(entities, 6)
@@ -558,7 +617,7 @@ def make_claims_article(rng, writer, users, entities, sources):
         body=body,
         byline="By Bench Reporter",
     )
-    workflow.refresh_mentions(article)
+    editing.refresh_mentions(article)
     citations = []
     claims = [
         claim_for(rng, article, start, end, named, sources, citations, timezone.now())
@@ -675,6 +734,7 @@ def run_measurements(args) -> tuple[list[tuple], dict]:
     admin = get_user_model().objects.get(username="bench-admin")
     client = Client()
     client.force_login(admin)
+    rows_first = []
     big = Article.objects.get(slug="bench-300-claims")
     revised = Article.objects.get(slug="bench-500-revisions")
     busiest = Entity.objects.annotate(n=Count("claims")).order_by("-n", "pk").first()
@@ -687,6 +747,17 @@ def run_measurements(args) -> tuple[list[tuple], dict]:
     revisions = [revision for _, revision in versions]
     base = "/admin/articles/article"
     history = f"{base}/{revised.pk}/history"
+    checker = get_user_model().objects.filter(username="checker0").first()
+    if checker is not None:  # an archive made before the desk had none
+        as_checker = Client()
+        as_checker.force_login(checker)
+        for label, who in (
+            ("admin: the desk (superuser: every section)", client),
+            ("admin: the desk (a fact-checker)", as_checker),
+        ):
+            row = (label, *measure(who, "/admin/", args.repeat))
+            rows_first.append(row)
+            progress(f"{label}: {row[1]:.0f} ms, {row[3]} queries")
     pages = [
         ("admin: article list", f"{base}/"),
         ("admin: article list, sorted by claim count", f"{base}/?o=4"),
@@ -725,7 +796,7 @@ def run_measurements(args) -> tuple[list[tuple], dict]:
             f"{base}/{revised.pk}/change/",
         ),
     ]
-    rows = []
+    rows = rows_first
     for label, url in pages:
         row = (label, *measure(client, url, args.repeat))
         rows.append(row)

@@ -1,169 +1,22 @@
 """Admin for entities and sources: searchable, and showing where each is used."""
 
-from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import quote, unquote
-from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from reversion.admin import VersionAdmin
-from reversion.models import Version
 
+from newsroom.admin_base import GuardedVersionAdmin, related_count
+from newsroom.ids import is_id
+from sources.admin import AttemptInline, CaptureInline, capture_again, confirm_move
+from sources.admin_views import SourceArchiveMixin
+
+from . import workflow
+from .forms import SourceForm
 from .models import Entity, Source
 
 # How many related rows a change page lists before it says "and N more".
 USAGE_LIST_LIMIT = 50
-
-
-class GuardedVersionAdmin(VersionAdmin):
-    """
-    A VersionAdmin whose revision and recover views check what they are given.
-
-    django-reversion looks a version up by its id alone: a version of another
-    model (or of another object) would be reverted through this admin. Here a
-    version must belong to this admin's model (and object), and a revision
-    that also holds other models' versions (an article's claims, say) is not
-    reverted from here, because reverting it would rewrite those too.
-    """
-
-    def _content_type(self):
-        return ContentType.objects.get_for_model(self.model)
-
-    def _version_or_404(self, version_id, object_id=None) -> Version:
-        lookup = {"pk": version_id, "content_type": self._content_type()}
-        if object_id is not None:
-            lookup["object_id"] = unquote(object_id)
-        return get_object_or_404(Version.objects.select_related("revision"), **lookup)
-
-    def _revision_is_self_contained(self, version: Version) -> bool:
-        return not version.revision.version_set.exclude(
-            content_type=self._content_type()
-        ).exists()
-
-    def _refuse_mixed_revision(self, request, object_id=None):
-        self.message_user(
-            request,
-            "That revision also changed other records (for example an article "
-            "and its claims), so it cannot be reverted from here. Restore it "
-            "from the article's history instead.",
-            messages.ERROR,
-        )
-        info = self.opts.app_label, self.opts.model_name
-        if object_id is not None:
-            return redirect(
-                f"admin:{info[0]}_{info[1]}_history", quote(unquote(object_id))
-            )
-        return redirect(f"admin:{info[0]}_{info[1]}_changelist")
-
-    def revision_view(self, request, object_id, version_id, extra_context=None):
-        version = self._version_or_404(version_id, object_id)
-        if not self._revision_is_self_contained(version):
-            return self._refuse_mixed_revision(request, object_id)
-        return super().revision_view(request, object_id, version_id, extra_context)
-
-    def recover_view(self, request, version_id, extra_context=None):
-        version = self._version_or_404(version_id)
-        if self.model._default_manager.filter(pk=version.object_id).exists():
-            # Only deleted objects are recovered; live ones are reverted.
-            raise Http404("That object was not deleted.")
-        if not self._revision_is_self_contained(version):
-            return self._refuse_mixed_revision(request)
-        return super().recover_view(request, version_id, extra_context)
-
-
-def related_count(related_model, field: str, **filters):
-    """A correlated COUNT of ``related_model`` rows pointing at the outer row."""
-    rows = (
-        related_model._default_manager.filter(**{field: OuterRef("pk")}, **filters)
-        .order_by()
-        .values(field)
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(rows[:1]), 0)
-
-
-class PreloadedAutocompleteSelect(AutocompleteSelect):
-    """
-    An autocomplete whose selected option comes from an object the form holds.
-
-    Django's autocomplete looks its selected option up with a query per form:
-    an inline of 300 claims would ask for each claimant separately. The form
-    sets ``preloaded`` to the related object it already has (loaded with
-    ``select_related``); anything else is looked up as usual.
-    """
-
-    preloaded = ()
-
-    def optgroups(self, name, value, attr=None):
-        selected = {
-            str(v) for v in value if str(v) not in self.choices.field.empty_values
-        }
-        known = {str(obj.pk): obj for obj in self.preloaded}
-        if not selected or not selected <= known.keys():
-            return super().optgroups(name, value, attr)
-        options = []
-        if not self.is_required and not self.allow_multiple_selected:
-            options.append(self.create_option(name, "", "", False, 0))
-        for pk in sorted(selected):
-            label = self.choices.field.label_from_instance(known[pk])
-            options.append(
-                self.create_option(name, known[pk].pk, label, True, len(options))
-            )
-        return [(None, options, 0)]
-
-
-class PreloadedChoicesForm(forms.ModelForm):
-    """
-    A form whose autocompletes show the related objects its instance already
-    holds (loaded with ``select_related``), so an inline of many rows makes
-    no query per row to show them.
-    """
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        model = type(self.instance)
-        for name, field in self.fields.items():
-            widget = getattr(field.widget, "widget", field.widget)
-            if not isinstance(widget, PreloadedAutocompleteSelect):
-                continue
-            if getattr(model, name).is_cached(self.instance):
-                related = getattr(self.instance, name)
-                widget.preloaded = () if related is None else (related,)
-
-
-class ManyRowsInlineMixin:
-    """
-    An inline of many rows (an article's claims, its entities, a claim's
-    sources). Its autocompletes show the related object each row already
-    loaded, and each row links to that object to view it or to add another,
-    not to change or delete it: an entity or a source is shared by many
-    articles, and is changed or deleted on its own page, where its uses are
-    listed, not from one row of one article.
-    """
-
-    form = PreloadedChoicesForm
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(
-            request
-        ):
-            kwargs["widget"] = PreloadedAutocompleteSelect(
-                db_field, self.admin_site, using=kwargs.get("using")
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
-        widget = getattr(formfield, "widget", None)
-        if isinstance(widget, RelatedFieldWidgetWrapper):
-            widget.can_change_related = widget.can_delete_related = False
-        return formfield
 
 
 def _admin_link(obj, label=None) -> str:
@@ -219,13 +72,10 @@ class EntityAdmin(GuardedVersionAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        if obj is not None and obj.linked_from_published_pages:
-            # Readers and search engines know its address.
-            fields.append("slug")
-        return fields
+        return fields + list(workflow.fixed_fields(obj))
 
     def get_prepopulated_fields(self, request, obj=None):
-        if obj is not None and obj.linked_from_published_pages:
+        if workflow.fixed_fields(obj):
             return {}
         return super().get_prepopulated_fields(request, obj)
 
@@ -311,18 +161,49 @@ class EntityAdmin(GuardedVersionAdmin):
         )
 
 
+class DuplicateFilter(admin.SimpleListFilter):
+    title = "duplicates"
+    parameter_name = "duplicates"
+
+    def lookups(self, request, model_admin):
+        return (
+            ("to_merge", "To merge (an address already in the library)"),
+            ("merged", "Merged into another source"),
+        )
+
+    def queryset(self, request, queryset):
+        if self.value() == "to_merge":
+            return queryset.current().filter(url_key="").exclude(url="")
+        if self.value() == "merged":
+            return queryset.filter(merged_into__isnull=False)
+        return queryset
+
+
 @admin.register(Source)
-class SourceAdmin(GuardedVersionAdmin):
-    list_display = ("title", "kind", "publisher", "published_on", "citation_count")
-    list_filter = ("kind",)
+class SourceAdmin(SourceArchiveMixin, GuardedVersionAdmin):
+    form = SourceForm
+    list_display = (
+        "title",
+        "kind",
+        "publisher",
+        "published_on",
+        "citation_count",
+        "merged_into",
+    )
+    list_filter = ("kind", DuplicateFilter)
     list_select_related = ("publisher",)
     search_fields = ("title", "authors", "url", "notes", "publisher__name")
     autocomplete_fields = ("publisher",)
     date_hierarchy = "published_on"
-    readonly_fields = ("claims_citing",)
+    readonly_fields = ("claims_citing", "archive_state", "merged_into")
+    inlines = (CaptureInline, AttemptInline)
+    actions = ("merge_selected", capture_again, confirm_move)
     fieldsets = (
         (None, {"fields": ("title", "kind", "publisher", "authors", "published_on")}),
-        ("Where to find it", {"fields": ("url", "archive_url")}),
+        (
+            "Where to find it",
+            {"fields": ("url", "archive_url", "archive_state", "merged_into")},
+        ),
         ("Notes", {"fields": ("notes",)}),
         (
             "Claims citing it",
@@ -340,6 +221,98 @@ class SourceAdmin(GuardedVersionAdmin):
             super()
             .get_queryset(request)
             .annotate(n_citations=related_count(citation, "source"))
+        )
+
+    @admin.display(description="last check")
+    def archive_state(self, obj):
+        watch = getattr(obj, "watch", None) if obj.pk else None
+        if watch is None or watch.checked_at is None:
+            return "Not checked yet."
+        moved = f" to {watch.moved_to}" if watch.moved_to else ""
+        when = f"{watch.checked_at:%Y-%m-%d %H:%M}"
+        return (
+            f"{watch.get_state_display()}{moved} (checked {when}). The archive "
+            "panel above captures it again or follows a move."
+        )
+
+    def get_urls(self):
+        return self.archive_urls() + super().get_urls()
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # "Add a source and cite it" on a claim's card in the article's list:
+        # the new source is cited for that claim, and the editor goes back.
+        claim = self._claim_to_cite(request)
+        if claim is None:
+            return super().response_add(request, obj, post_url_continue)
+        from articles import citing
+
+        try:
+            citing.cite(claim, user=request.user, source=obj)
+        except PermissionDenied as error:
+            self.message_user(request, str(error), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                format_html(
+                    "Added the source {} and cited it for claim {}: open the claim "
+                    "to say how it bears on it (its excerpt and place).",
+                    _admin_link(obj, obj.title),
+                    _admin_link(claim),
+                ),
+                messages.SUCCESS,
+            )
+        url = reverse("admin:articles_article_change", args=[claim.article_id])
+        return redirect(f"{url}#claims-group")
+
+    def _claim_to_cite(self, request):
+        from articles.models import Claim
+
+        pk = request.GET.get("cite_claim", "")
+        if not is_id(pk):
+            return None
+        return Claim.objects.select_related("article").filter(pk=pk).first()
+
+    def render_change_form(
+        self, request, context, add=False, change=False, form_url="", obj=None
+    ):
+        if add and (claim := self._claim_to_cite(request)) is not None:
+            context["subtitle"] = f"Add a source, to cite it for claim {claim}"
+        if change and obj is not None:
+            context["archive"] = self.archive_context(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, distinct = super().get_search_results(request, queryset, search_term)
+        if request.path.endswith("/autocomplete/"):
+            queryset = queryset.current()  # cite the kept source, not a pointer
+        return queryset, distinct
+
+    @admin.action(description="Merge the selected duplicates into the oldest")
+    def merge_selected(self, request, queryset):
+        sources = sorted(
+            queryset.current(), key=lambda s: (not s.url_key, s.created_at, s.pk)
+        )
+        if len(sources) < 2:
+            self.message_user(
+                request,
+                "Choose at least two sources that are not merged yet: the one to "
+                "keep (the oldest) and its duplicates.",
+                messages.ERROR,
+            )
+            return
+        keep, duplicates = sources[0], sources[1:]
+        try:
+            report = workflow.merge_sources(
+                keep, duplicates=duplicates, user=request.user
+            )
+        except (PermissionDenied, ValidationError) as exc:
+            reasons = getattr(exc, "messages", None) or [str(exc)]
+            self.message_user(request, " ".join(reasons), messages.ERROR)
+            return
+        self.message_user(
+            request,
+            format_html("{} {}", str(report), _admin_link(keep, "Open it")),
+            messages.SUCCESS,
         )
 
     @admin.display(description="cited by", ordering="n_citations")

@@ -7,6 +7,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.functional import cached_property
 
+from .addresses import url_key
 from .validators import validate_http_url, validate_wikidata_id
 
 # Caps on the long texts editors type: a save past them is refused with the
@@ -19,6 +20,16 @@ NOTES_MAX_LENGTH = 10_000
 def limited_text(limit: int, **options) -> models.TextField:
     """A TextField that ``full_clean()`` (and so every form) holds to ``limit``."""
     return models.TextField(validators=[MaxLengthValidator(limit)], **options)
+
+
+def http_only(field: str, *, name: str) -> models.CheckConstraint:
+    """The database's own check that ``field`` is empty or an http(s) address."""
+    return models.CheckConstraint(
+        condition=models.Q(**{field: ""})
+        | models.Q(**{f"{field}__startswith": "http://"})
+        | models.Q(**{f"{field}__startswith": "https://"}),
+        name=name,
+    )
 
 
 def split_lines(text: str) -> list[str]:
@@ -78,12 +89,7 @@ class Entity(models.Model):
                 | models.Q(wikidata_id__regex=r"^Q[1-9][0-9]*$"),
                 name="entity_wikidata_id_format",
             ),
-            models.CheckConstraint(
-                condition=models.Q(url="")
-                | models.Q(url__startswith="http://")
-                | models.Q(url__startswith="https://"),
-                name="entity_url_http",
-            ),
+            http_only("url", name="entity_url_http"),
         ]
 
     def __str__(self):
@@ -122,6 +128,17 @@ class Entity(models.Model):
                 seen.add(name.casefold())
                 names.append(name)
         return names
+
+
+class SourceQuerySet(models.QuerySet):
+    def current(self):
+        """The sources that were not merged into another."""
+        return self.filter(merged_into__isnull=True)
+
+    def with_url(self, url: str):
+        """The source of the library at ``url`` (however it is written)."""
+        key = url_key(url)
+        return self.current().filter(url_key=key) if key else self.none()
 
 
 class SourceKind(models.TextChoices):
@@ -173,28 +190,48 @@ class Source(models.Model):
         blank=True,
         help_text="Newsroom notes on this source. Shown publicly.",
     )
+    url_key = models.CharField(
+        "address key",
+        max_length=600,
+        blank=True,
+        editable=False,
+        help_text="The URL normalised (case, default port, trailing slash and "
+        "tracking parameters removed): one source per document.",
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="merged",
+        help_text="The source this duplicate was merged into; its page sends "
+        "readers there.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SourceQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_on", "title"]
         constraints = [
+            # Conditional: a source with no address, a duplicate merged into
+            # another, and the duplicates found when the key was introduced
+            # (left for the merge action) have no key.
+            models.UniqueConstraint(
+                fields=["url_key"],
+                condition=~models.Q(url_key=""),
+                name="source_url_key_unique",
+                violation_error_message="A source with this address is already "
+                "in the library.",
+            ),
             models.CheckConstraint(
                 condition=models.Q(kind__in=SourceKind.values),
                 name="source_kind_valid",
             ),
-            models.CheckConstraint(
-                condition=models.Q(url="")
-                | models.Q(url__startswith="http://")
-                | models.Q(url__startswith="https://"),
-                name="source_url_http",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(archive_url="")
-                | models.Q(archive_url__startswith="http://")
-                | models.Q(archive_url__startswith="https://"),
-                name="source_archive_url_http",
-            ),
+            http_only("url", name="source_url_http"),
+            http_only("archive_url", name="source_archive_url_http"),
         ]
 
     def __str__(self):
@@ -202,8 +239,20 @@ class Source(models.Model):
             return f"{self.title} ({self.publisher})"
         return self.title
 
+    def save(self, *args, **kwargs):
+        self.fill_url_key()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("entities:source", kwargs={"pk": self.pk})
+
+    def clean(self):
+        super().clean()
+        self.fill_url_key()
+
+    def fill_url_key(self) -> None:
+        """Derive the address key from the URL (none once merged)."""
+        self.url_key = "" if self.merged_into_id else url_key(self.url)
 
     @property
     def author_list(self) -> list[str]:

@@ -9,12 +9,12 @@ app_name = "entities"
 urlpatterns = [
     path(
         "entities/<slug:slug>/",
-        public_page(views.EntityDetailView.as_view()),
+        public_page(views.EntityDetailView.as_view(), query=["page"]),
         name="detail",
     ),
     path(
-        "sources/<int:pk>/",
-        public_page(views.SourceDetailView.as_view()),
+        "sources/<id:pk>/",
+        public_page(views.SourceDetailView.as_view(), query=["page"]),
         name="source",
     ),
 ]

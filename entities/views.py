@@ -1,10 +1,11 @@
 """Public pages of entities and sources: only what published versions show."""
 
-from django.db.models import Count, F
+from django.db.models import Count, F, OuterRef, Subquery
+from django.shortcuts import redirect
 from django.views.generic import DetailView
 
-from articles.models import Article, PublishedCitation, Rating
-from articles.views import live_claims, paginate, without_content
+from articles.models import Article, PublishedCitation, PublishedClaim, Rating
+from articles.params import paginate
 
 from .models import Entity, Source
 
@@ -16,7 +17,7 @@ class EntityDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         entity = self.object
-        claims = live_claims().filter(claimant=entity)
+        claims = PublishedClaim.objects.live().filter(claimant=entity)
         counts = dict(claims.order_by().values_list("rating").annotate(n=Count("pk")))
         context["scorecard"] = [
             (Rating(value).label, value, counts[value])
@@ -26,15 +27,14 @@ class EntityDetailView(DetailView):
         context["claims"] = paginate(
             self.request,
             claims.select_related("version__article")
-            .defer(*without_content("version"))
+            .without_version_content("version")
             .order_by(F("checked_at").desc(nulls_last=True), "-pk"),
             25,
         )
         context["articles"] = (
             Article.objects.published()
             .filter(live_version__entities=entity)
-            .select_related("live_version")
-            .defer(*without_content("live_version"))
+            .listed()
             .order_by("-last_published_at")[:50]
         )
         return context
@@ -45,7 +45,28 @@ class SourceDetailView(DetailView):
     template_name = "entities/source_detail.html"
 
     def get_queryset(self):
-        return Source.objects.select_related("publisher")
+        # What the source archive kept (sources app), in the same query: the
+        # last check, and when and what the latest copy is.
+        from sources.models import Capture
+
+        latest = Capture.objects.filter(source=OuterRef("pk")).order_by(
+            "-captured_at", "-pk"
+        )
+        return Source.objects.select_related("publisher", "watch").annotate(
+            capture_at=Subquery(latest.values("captured_at")[:1]),
+            capture_sha256=Subquery(latest.values("sha256")[:1]),
+        )
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if self.object.merged_into_id:
+            # A duplicate merged into another: pages published before the
+            # merge link it, and readers are sent to the source it became.
+            return redirect(
+                "entities:source", pk=self.object.merged_into_id, permanent=True
+            )
+        context = self.get_context_data(object=self.object)
+        return self.render_to_response(context)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -60,7 +81,7 @@ class SourceDetailView(DetailView):
             .select_related(
                 "published_claim__claimant", "published_claim__version__article"
             )
-            .defer(*without_content("published_claim__version"))
+            .without_version_content("published_claim__version")
             .order_by("-published_claim__version__published_at", "pk"),
             25,
         )

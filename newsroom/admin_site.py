@@ -10,6 +10,9 @@ logger = logging.getLogger(__name__)
 
 
 class NewsroomAdminSite(admin.AdminSite):
+    index_template = "admin/desk.html"
+    index_title = "Desk"
+
     """
     Django's admin site, logging the requests it sends to the login page.
 
@@ -42,3 +45,33 @@ class NewsroomAdminSite(admin.AdminSite):
             return guarded(request, *args, **kwargs)
 
         return update_wrapper(logged, guarded)
+
+    def get_urls(self):
+        from django.urls import path
+
+        from desk.admin_views import mark_read
+
+        return [
+            path(
+                "desk/notifications/read/",
+                self.admin_view(mark_read),
+                name="desk_mark_read",
+            ),
+            *super().get_urls(),
+        ]
+
+    def index(self, request, extra_context=None):
+        """The front page is the desk: the user's day, by role (desk.views)."""
+        from desk.views import desk
+
+        return super().index(request, {**desk(request.user), **(extra_context or {})})
+
+    def each_context(self, request):
+        context = super().each_context(request)
+        if getattr(request, "user", None) is not None and request.user.is_active:
+            from desk.views import role_names
+
+            context["newsroom_roles"] = (
+                role_names(request.user) if request.user.is_staff else []
+            )
+        return context

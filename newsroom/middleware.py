@@ -1,6 +1,7 @@
 """Project middleware."""
 
 import logging
+import re
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
@@ -33,19 +34,36 @@ class DatabaseUnavailableMiddleware:
         return response
 
 
+# The media library's upload forms (add an image, replace its file): the
+# only requests that carry a file larger than the general limit.
+UPLOAD_PATHS = re.compile(r"^/admin/media/image/(?:add|[0-9]{1,18}/change)/\Z")
+# Room for the form's other fields and the multipart framing.
+UPLOAD_OVERHEAD = 256 * 1024
+
+
+def request_size_limit(path: str) -> int | None:
+    """The largest request body accepted at ``path``, in bytes."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    if limit is not None and UPLOAD_PATHS.match(path):
+        return max(limit, settings.NEWSROOM_UPLOAD_MAX_BYTES + UPLOAD_OVERHEAD)
+    return limit
+
+
 class RequestSizeLimitMiddleware:
     """
     Refuse a request body larger than DATA_UPLOAD_MAX_MEMORY_SIZE with a 413.
 
-    Django's own limit covers form fields only, not files; the site takes no
-    file uploads, so the whole body is held to it, before anything reads it.
+    Django's own limit covers form fields only, not files: the whole body is
+    held to it, before anything reads it, except on the media library's
+    upload forms, which take one image of up to NEWSROOM_UPLOAD_MAX_BYTES
+    (Django streams a large file to a temporary file, not to memory).
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        limit = request_size_limit(request.path_info)
         try:
             size = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:

@@ -1,5 +1,7 @@
 """Test data factories."""
 
+import itertools
+
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -106,3 +108,46 @@ class CorrectionFactory(factory.django.DjangoModelFactory):
         model = Correction
 
     text = "An earlier version misstated the year."
+
+
+def image_file(
+    fmt: str = "JPEG", size=(1200, 800), color=(200, 60, 40), **options
+) -> bytes:
+    """The bytes of a picture drawn here (a gradient, so it compresses like one)."""
+    import io
+
+    from PIL import Image as PILImage
+    from PIL import ImageDraw
+
+    picture = PILImage.new("RGB", size, color)
+    draw = ImageDraw.Draw(picture)
+    for x in range(0, size[0], max(1, size[0] // 40)):
+        draw.line([(x, 0), (x, size[1])], fill=(x % 256, 120, 255 - x % 256), width=2)
+    out = io.BytesIO()
+    picture.save(out, format=fmt, **options)
+    return out.getvalue()
+
+
+_pictures = itertools.count(1)
+
+
+def library_image(user=None, *, data: bytes | None = None, **words):
+    """An image added to the media library through its rules."""
+    from media import library
+
+    if user is None:
+        user = UserFactory(username="image-uploader", is_superuser=True)
+    words.setdefault("alt", "A test picture: coloured stripes.")
+    words.setdefault("credit", "Photo: Test Desk")
+    words.setdefault("licence", "CC BY 4.0")
+    if data is None:
+        n = next(_pictures)
+        data = image_file(color=(n * 37 % 256, n * 91 % 256, n * 53 % 256))
+    return library.add_image(data, user=user, name="picture.jpg", **words)
+
+
+def without_claims(article: Article) -> Article:
+    """``article`` as a fact-checker read it and found no checkable claims."""
+    from articles import workflow
+
+    return workflow.record_no_claims(article, user=fact_checker())

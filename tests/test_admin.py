@@ -10,7 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from reversion.models import Version
 
-from articles import workflow
+from articles import staleness, workflow
 from articles.models import (
     Article,
     Citation,
@@ -28,9 +28,6 @@ from tests.factories import (
     EntityFactory,
     SourceFactory,
     UserFactory,
-    fact_checker,
-    publisher,
-    reporter,
 )
 
 pytestmark = pytest.mark.django_db
@@ -128,14 +125,9 @@ def messages_of(response):
 
 
 @pytest.fixture
-def people(roles):
-    return {
-        "reporter": reporter(username="rita", first_name="Rita", last_name="Reyes"),
-        "checker": fact_checker(username="frank"),
-        "checker2": fact_checker(username="fiona"),
-        "publisher": publisher(username="paula"),
-        "boss": UserFactory(username="boss", is_superuser=True),
-    }
+def people(people):
+    """The newsroom of conftest.py, and a superuser."""
+    return {**people, "boss": UserFactory(username="boss", is_superuser=True)}
 
 
 def client_for(client, user):
@@ -388,7 +380,7 @@ def test_fact_checker_rates_through_the_inline_and_it_is_recorded(
     assert claim.rating_explanation == "Matches the annual report."
     assert claim.checked_by == people["checker"]
     assert claim.checked_at is not None
-    assert not workflow.is_stale(claim)
+    assert not staleness.is_stale(claim)
 
 
 def test_fact_checker_cannot_rate_a_claim_they_tagged(client, people, article):
@@ -430,7 +422,7 @@ def test_claim_admin_rating_goes_through_the_workflow(client, people, article):
     claim.refresh_from_db()
     assert claim.rating == Rating.NEEDS_CONTEXT
     assert claim.checked_by == people["checker"]
-    assert claim.checked_fingerprint == workflow.claim_fingerprint(claim)
+    assert claim.checked_fingerprint == staleness.claim_fingerprint(claim)
 
 
 def test_stale_rating_is_flagged_in_the_inline(client, people, rated_article):
@@ -503,7 +495,7 @@ def test_unpublish_needs_a_note_and_then_withdraws(client, people, rated_article
     workflow.publish(rated_article, user=people["publisher"])
     client_for(client, people["publisher"])
     response = client.post(article_url(rated_article, "unpublish"), follow=True)
-    assert any("say why" in m for m in messages_of(response))
+    assert any("Say why" in m for m in messages_of(response))
     rated_article.refresh_from_db()
     assert rated_article.is_live
     client.post(article_url(rated_article, "unpublish"), {"note": "Legal review."})
@@ -661,7 +653,9 @@ def test_compare_escapes_html_in_the_text(client, people, article):
 def test_restore_brings_back_deleted_claim_and_citation_as_new_revision(
     client, people, rated_article
 ):
-    client_for(client, people["reporter"])
+    # A fact-checker other than the one who rated it: the rating it brings
+    # back is theirs (a reporter's restore leaves ratings alone).
+    client_for(client, people["checker2"])
     claim = rated_article.claims.get()
     citation = claim.citations.get()
     good = _save_with(client, rated_article)
@@ -689,11 +683,13 @@ def test_restore_brings_back_deleted_claim_and_citation_as_new_revision(
     restored = rated_article.claims.get()
     assert restored.pk == claim.pk
     assert restored.rating == Rating.ACCURATE
+    assert restored.checked_by == people["checker2"]
+    assert staleness.is_stale(restored)
     assert restored.citations.get().pk == citation.pk
     versions = Version.objects.get_for_object(rated_article)
     assert versions.count() == revisions_before + 1
     latest = versions.first().revision
-    assert latest.user == people["reporter"]
+    assert latest.user == people["checker2"]
     assert "Restored" in latest.comment
 
 

@@ -26,7 +26,7 @@ from django.db import connection
 from django.test import Client
 from reversion.models import Revision, Version
 
-from articles import workflow
+from articles import restoring, workflow
 from articles.demo import PUBLISHER, REPORTER
 from articles.models import Article, PublicState, PublishedVersion
 from entities.models import Entity, Source
@@ -158,7 +158,7 @@ def test_dumpdata_and_loaddata_round_trip_with_nothing_lost(tmp_path):
         .get(revision__comment__startswith="Published version 1")
         .revision
     )
-    workflow.restore_revision(article, before_edit, user=publisher)
+    restoring.restore_revision(article, before_edit, user=publisher)
     article.refresh_from_db()
     assert "Working copy" not in article.dek
     version = workflow.publish(article, user=publisher, note="After the restore.")

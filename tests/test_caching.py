@@ -1,11 +1,17 @@
 """Cached public pages: fast, validated, and never stale after a change."""
 
+import re
+
+import feedparser
 import pytest
 from django.core.cache import caches
 from django.db import connection, connections
+from django.http import HttpResponse
+from django.test import RequestFactory
 
-from articles import workflow
+from articles import editing, workflow
 from articles.models import Rating
+from tests.conftest import redis_test_url
 from tests.factories import (
     ArticleFactory,
     CitationFactory,
@@ -21,7 +27,7 @@ pytestmark = pytest.mark.django_db
 REDIS = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": "redis://127.0.0.1:6379/15",
+        "LOCATION": redis_test_url(),
         "KEY_PREFIX": "newsroom-tests",
     },
     "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
@@ -48,7 +54,7 @@ def staff(roles):
 def live(staff):
     article = ArticleFactory(title="Acme doubles its profits")
     acme = EntityFactory(name="Acme Corp", slug="acme-corp")
-    workflow.refresh_mentions(article)
+    editing.refresh_mentions(article)
     claim = ClaimFactory(article=article, claimant=acme)
     CitationFactory(claim=claim)
     workflow.rate_claim(claim, user=staff["checker"], rating=Rating.ACCURATE)
@@ -183,3 +189,102 @@ def test_public_page_replaces_a_connection_the_server_dropped(client, live):
     other.close()
     assert client.get(page).status_code == 200
     assert connection.health_check_done
+
+
+# What a cached page is keyed by: its path and the parameters its view reads ---
+
+
+def _page_entries() -> int:
+    """The public pages in the local-memory cache."""
+    return sum(":page:" in key for key in caches["default"]._cache)
+
+
+def test_query_strings_a_view_does_not_read_share_one_cached_page(
+    client, live, settings, django_assert_num_queries
+):
+    settings.CACHES = LOCMEM
+    first = client.get("/factchecks.json")
+    assert _page_entries() == 1
+    for n in range(30):
+        with django_assert_num_queries(1):  # the generation: a cache hit
+            again = client.get(f"/factchecks.json?utm_source={n}&x{n}=1")
+        assert again.content == first.content
+    assert _page_entries() == 1
+    client.get("/factchecks.json?page=1")  # a parameter it reads: a page of its own
+    assert _page_entries() == 2
+
+
+def test_a_view_sees_only_the_parameters_it_declares(client, live):
+    from articles.caching import public_page
+
+    seen = {}
+
+    def view(request):
+        seen.update(request.GET.lists())
+        return HttpResponse("ok")
+
+    request = RequestFactory().get("/", {"page": "2", "debug": "1", "q": "x"})
+    request.COOKIES = {}
+    public_page(view, query=["page"])(request)
+    assert seen == {"page": ["2"]}
+
+
+HOSTILE_HOSTS = ["127.0.0.1:6666", "localhost:1", "[::1]:8443"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/feed/", "/sitemap.xml", "/", "/factchecks.json", "/articles/{slug}/history/"],
+)
+def test_another_host_never_changes_what_another_client_receives(
+    client, live, settings, cache_backend, url
+):
+    url = url.format(slug=live.slug)
+    first = client.get(url, HTTP_HOST=HOSTILE_HOSTS[0])
+    assert first.status_code == 200
+    body = first.content.decode()
+    assert "6666" not in body and "testserver" not in body
+    if url in ("/feed/", "/sitemap.xml"):
+        assert f"{settings.SITE_URL}/articles/{live.slug}/" in body
+    for host in HOSTILE_HOSTS[1:]:
+        assert client.get(url, HTTP_HOST=host).content == first.content
+    assert client.get(url).content == first.content
+
+
+def test_feed_and_sitemap_name_site_url_whatever_the_host(client, live, settings):
+    settings.SITE_URL = "https://news.example.org"
+    feed = feedparser.parse(client.get("/feed/", HTTP_HOST="127.0.0.1:6666").content)
+    assert feed.feed.link == "https://news.example.org/"
+    [entry] = feed.entries
+    assert entry.link == f"https://news.example.org/articles/{live.slug}/"
+    assert entry.id == entry.link
+    sitemap = client.get("/sitemap.xml", HTTP_HOST="localhost:1").content.decode()
+    locations = re.findall(r"<loc>([^<]+)</loc>", sitemap)
+    assert locations and all(
+        loc.startswith("https://news.example.org/") for loc in locations
+    )
+
+
+def test_a_cached_page_is_not_served_to_a_host_the_site_does_not_serve(
+    client, live, cache_backend
+):
+    page = client.get(live.get_absolute_url())
+    assert page.status_code == 200
+    refused = client.get(live.get_absolute_url(), HTTP_HOST="evil.example")
+    assert refused.status_code == 400
+    assert live.title.encode() not in refused.content
+    assert "ETag" not in refused
+
+
+def test_a_page_larger_than_the_cap_is_served_but_not_cached(
+    client, live, settings, monkeypatch
+):
+    from articles import caching
+
+    settings.CACHES = LOCMEM
+    monkeypatch.setattr(caching, "CACHE_MAX_BYTES", 100)
+    assert client.get("/").status_code == 200
+    assert _page_entries() == 0
+    monkeypatch.setattr(caching, "CACHE_MAX_BYTES", 10**6)
+    client.get("/")
+    assert _page_entries() == 1

@@ -9,15 +9,13 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
-from articles import workflow
+from articles import gate, staleness, workflow
 from articles.models import Claim, Rating
 from tests.factories import (
     ArticleFactory,
     CitationFactory,
     ClaimFactory,
     SourceFactory,
-    fact_checker,
-    reporter,
 )
 from tests.test_admin import claim_prefix, form_data
 
@@ -29,11 +27,6 @@ BODY = (
     "🚀 Launch day: “We did it,” said Ana Pérez of Rocket Co. 🚀\n\n"
     "The rocket 🛰️ reached orbit at 10:42, and “it worked first time”, she said."
 )
-
-
-@pytest.fixture
-def people(roles):
-    return {"reporter": reporter(username="rita"), "checker": fact_checker()}
 
 
 @pytest.fixture
@@ -286,14 +279,14 @@ def test_stale_ratings_say_what_changed(client, people, article):
     CitationFactory(claim=claim, source=SourceFactory(title="Launch log"))
     claim = workflow.rate_claim(claim, user=people["checker"], rating=Rating.ACCURATE)
     CitationFactory(claim=claim, source=SourceFactory(title="Tracking data"))
-    assert workflow.stale_reasons(claim) == ["a source was added: Tracking data"]
+    assert staleness.stale_reasons(claim) == ["a source was added: Tracking data"]
     client.force_login(people["checker"])
     data = form_data(client.get(change_url(article)))
     data["body"] = BODY.replace("10:42", "10:43")
     assert client.post(change_url(article), data).status_code == 302
     claim.refresh_from_db()
     assert claim.anchor == Claim.Anchor.CHANGED
-    assert workflow.stale_reasons(claim) == [
+    assert staleness.stale_reasons(claim) == [
         "the quote changed from “reached orbit at 10:42”",
         "a source was added: Tracking data",
     ]
@@ -311,7 +304,7 @@ def test_stale_ratings_say_what_changed(client, people, article):
     assert client.post(change_url(article), data).status_code == 302
     claim.refresh_from_db()
     assert claim.anchor == Claim.Anchor.ANCHORED
-    assert workflow.stale_reasons(claim) == []
+    assert staleness.stale_reasons(claim) == []
 
 
 def test_ratings_checked_before_snapshots_say_only_that_something_changed(people):
@@ -320,7 +313,7 @@ def test_ratings_checked_before_snapshots_say_only_that_something_changed(people
     workflow.rate_claim(claim, user=people["checker"], rating=Rating.OPINION)
     Claim.objects.filter(pk=claim.pk).update(checked_snapshot={}, quote="reached orbit")
     claim.refresh_from_db()
-    assert workflow.stale_reasons(claim) == [
+    assert staleness.stale_reasons(claim) == [
         "its quote or its sources changed after the check"
     ]
 
@@ -334,10 +327,10 @@ def test_stale_reasons_name_removed_sources_and_changed_excerpts(people):
     log.excerpt = "Orbit at 10:42:07."
     log.save()
     claim.citations.get(source__title="Press release").delete()
-    assert workflow.stale_reasons(claim) == [
+    assert staleness.stale_reasons(claim) == [
         "the excerpt or place cited in Launch log changed",
         "a source was removed: Press release",
     ]
-    blockers = workflow.gate_blockers(article)
+    blockers = gate.gate_blockers(article)
     assert [b.code for b in blockers] == ["stale"]
     assert "a source was removed: Press release" in blockers[0].message

@@ -13,7 +13,8 @@ from django.db import transaction
 from django.test import TestCase, override_settings
 from reversion.models import Revision, Version
 
-from articles import demo, workflow
+from articles import demo, demo_data, demo_day, gate, staleness, workflow
+from articles.demo_data import ILLUSTRATION_SOURCE
 from articles.models import Article, Claim, PublishedVersion, Rating
 from articles.roles import FACT_CHECKERS, PUBLISHERS, REPORTERS
 from entities.models import Entity, Source
@@ -76,7 +77,7 @@ class DemoNewsroomTests(TestCase):
         assert article.status == Article.Status.PUBLISHED
         assert article.live_version.number == 1
         assert article.first_published_at is not None
-        assert workflow.gate_blockers(article) == []
+        assert gate.gate_blockers(article) == []
 
     def test_demo_body_paragraphs_are_the_seed_paragraphs(self):
         seed = demo.SEED_PATH.read_text(encoding="utf-8").strip("\n")
@@ -98,7 +99,7 @@ class DemoNewsroomTests(TestCase):
             assert claim.rating != Rating.UNRATED, claim
             assert claim.rating_explanation, claim
             assert claim.statement, claim
-            assert not workflow.is_stale(claim), claim
+            assert not staleness.is_stale(claim), claim
             if claim.needs_citations:
                 assert claim.citations.exists(), claim
             if claim.claimant_id is None:
@@ -141,7 +142,11 @@ class DemoNewsroomTests(TestCase):
 
     def test_demo_sources_are_dated_and_published_by_demo_entities(self):
         assert Source.objects.count() >= 6
-        for source in Source.objects.select_related("publisher"):
+        # The newsroom's own record of how its illustration was drawn has no
+        # address or publisher of its own; it is cited like the others.
+        own = Source.objects.get(title=ILLUSTRATION_SOURCE["title"])
+        assert own.citations.exists()
+        for source in Source.objects.select_related("publisher").exclude(pk=own.pk):
             assert source.url.startswith("https://")
             assert source.published_on is not None
             assert source.publisher is not None
@@ -166,7 +171,8 @@ class DemoNewsroomTests(TestCase):
             "revision__user"
         )
         steps = [(v.revision.user.username, v.revision.comment) for v in versions]
-        assert steps[0] == ("publisher", f"Published version 1: {demo.PUBLISH_NOTE}")
+        assert ("publisher", f"Published version 1: {demo.PUBLISH_NOTE}") in steps
+        assert steps[0][0] == "publisher"  # then the desk assigned it
         assert steps[-1][0] == "reporter"
         assert {user for user, _ in steps} == {"reporter", "factchecker", "publisher"}
         assert self.article.live_version.revision is not None
@@ -222,7 +228,7 @@ def test_existing_article_is_left_as_it_is(article_already_there):
     article = Article.objects.get(slug=demo.ARTICLE_SLUG)
     assert article.body == article_already_there.body
     assert not article.claims.exists()
-    assert Entity.objects.count() == len(demo.ENTITIES)
+    assert Entity.objects.count() == len(demo_data.ENTITIES)
 
 
 def test_generated_passwords_differ_between_newsrooms(article_already_there):
@@ -279,7 +285,40 @@ def test_dry_run_creates_nothing():
 
 def test_demo_claim_quotes_occur_once_in_the_seed():
     body = demo.seed_body()
-    for spec in demo.CLAIMS:
+    for spec in demo_data.CLAIMS:
         assert body.count(spec["quote"]) == 1, spec["quote"]
         for citation in spec["citations"]:
-            assert citation["source"] in demo.SOURCES
+            assert citation["source"] in demo_data.SOURCES
+
+
+@pytest.mark.django_db
+def test_the_demo_shows_a_day_in_progress_on_the_desk():
+    from desk.models import Note
+    from desk.views import desk
+
+    demo.load_demo()
+    User = get_user_model()
+    article = Article.objects.get(slug=demo.ARTICLE_SLUG)
+    assert article.editor.username == "publisher"
+    assert article.checker.username == "factchecker"
+    timeline = Article.objects.get(slug=demo_day.TIMELINE_SLUG)
+    # Signed off and scheduled, then a typo fixed inside a rated claim: back
+    # in review, saying why, with the reporter's note asking for a re-check.
+    assert timeline.status == Article.Status.IN_REVIEW
+    assert "changed after it was checked" in timeline.review_reason
+    assert timeline.publish_at and timeline.scheduled_by.username == "publisher"
+    assert [b.code for b in gate.gate_blockers(timeline)] == ["stale"]
+    note = Note.objects.get(claim__article=timeline)
+    assert [u.username for u in note.mentions.all()] == ["factchecker"]
+    checker = User.objects.get(username="factchecker")
+    waiting = next(s for s in desk(checker)["sections"] if s.key == "waiting")
+    assert [c.pk for c in waiting.rows] == [note.claim_id]
+    publisher_desk = desk(User.objects.get(username="publisher"))
+    scheduled = next(s for s in publisher_desk["sections"] if s.key == "scheduled")
+    assert [a.slug for a in scheduled.rows] == [demo_day.TIMELINE_SLUG]
+    before = {m: m.objects.count() for m in (Article, Note)}
+    demo.load_demo()
+    assert {m: m.objects.count() for m in (Article, Note)} == before
+    # Re-confirmed, it passes the gate again.
+    workflow.reconfirm(note.claim, user=checker)
+    assert gate.gate_blockers(timeline) == []

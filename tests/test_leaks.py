@@ -21,7 +21,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from articles import workflow
+from articles import editing, workflow
 from articles.models import Article, Claim, Rating
 from entities.models import Entity, Source
 from tests.factories import (
@@ -31,9 +31,6 @@ from tests.factories import (
     EntityFactory,
     SourceFactory,
     UserFactory,
-    fact_checker,
-    publisher,
-    reporter,
 )
 from tests.test_admin import claim_prefix, form_data
 
@@ -102,15 +99,6 @@ def assert_no_leak(client: Client, *, step: str, article: Article) -> dict:
 
 
 @pytest.fixture
-def people(roles):
-    return {
-        "reporter": reporter(username="rita"),
-        "checker": fact_checker(username="frank"),
-        "publisher": publisher(username="paula"),
-    }
-
-
-@pytest.fixture
 def published(people):
     """Two published articles, with a claimant, a source and a mention."""
     acme = EntityFactory(name="Acme Corp", slug="acme-corp")
@@ -118,7 +106,7 @@ def published(people):
     articles = []
     for title in ("Acme results", "Acme grows again"):
         article = ArticleFactory(title=title)
-        workflow.refresh_mentions(article)
+        editing.refresh_mentions(article)
         claim = ClaimFactory(
             article=article, claimant=acme, tagged_by=people["reporter"]
         )

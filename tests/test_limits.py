@@ -35,6 +35,7 @@ from entities.models import (
     Entity,
     Source,
 )
+from masthead.models import Funder, Masthead, TeamMember
 from tests.factories import (
     ArticleFactory,
     CitationFactory,
@@ -42,22 +43,10 @@ from tests.factories import (
     CorrectionFactory,
     EntityFactory,
     SourceFactory,
-    fact_checker,
-    publisher,
-    reporter,
 )
 from tests.test_admin import form_data
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def people(roles):
-    return {
-        "reporter": reporter(username="rita"),
-        "checker": fact_checker(username="frank"),
-        "publisher": publisher(username="paula"),
-    }
 
 
 @pytest.fixture
@@ -116,6 +105,7 @@ def test_long_texts_are_capped_with_a_message_that_gives_the_numbers(
 def test_every_free_text_field_an_author_types_is_capped():
     """A new unbounded text field must get a cap (and a row above)."""
     models = [Article, Claim, Citation, Correction, PublishedVersion, Entity, Source]
+    models += [Masthead, TeamMember, Funder]
     uncapped = [
         f"{model.__name__}.{field.name}"
         for model in models
@@ -203,7 +193,14 @@ def test_rating_and_correction_over_the_cap_are_refused(people, article):
 def _import(path):
     err = StringIO()
     with pytest.raises(CommandError):
-        call_command("import_article", str(path), stdout=StringIO(), stderr=err)
+        call_command(
+            "import_article",
+            "--user",
+            "paula",
+            str(path),
+            stdout=StringIO(),
+            stderr=err,
+        )
     return err.getvalue()
 
 
@@ -314,3 +311,88 @@ def test_too_many_form_fields_are_refused_with_a_message(client):
     assert f"{limit:,} form fields" in page
     assert f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 2**20:g} MB" in page
     assert "Nothing was saved." in page
+
+
+# Public addresses: every page number and id is bounded -----------------------------
+
+
+@pytest.fixture
+def published(people, article):
+    workflow.rate_claim(
+        article.claims.get(), user=people["checker"], rating=Rating.ACCURATE
+    )
+    workflow.publish(article, user=people["publisher"])
+    article.refresh_from_db()
+    return article
+
+
+def test_a_search_page_far_past_the_end_is_404_with_the_reason(client, published):
+    response = client.get("/search/", {"q": "water", "page": "461168601842738792"})
+    assert response.status_code == 404
+    assert "A search shows its first 1,000 results" in response.content.decode()
+    beyond = client.get("/search/", {"q": "acme", "page": "2"})
+    assert beyond.status_code == 404
+    assert "There is no page 2 of results for “acme”" in beyond.content.decode()
+
+
+def _paged_urls(article):
+    source = article.claims.get().citations.get().source
+    return [
+        "/",
+        "/search/?q=acme&",
+        f"/articles/{article.slug}/history/",
+        source.publisher.get_absolute_url(),
+        source.get_absolute_url(),
+        "/factchecks.json",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "status", "says"),
+    [
+        ("0", 400, "a whole number from 1"),
+        ("-1", 400, "a whole number from 1"),
+        ("01", 400, "without leading zeros"),
+        ("1.0", 400, "a whole number from 1"),
+        ("two", 400, "a whole number from 1"),
+        ("", 400, "a whole number from 1"),
+        ("9" * 30, 400, "a whole number from 1"),
+        ("99999", 404, "There is no page 99,999"),
+        ("461168601842738792", 404, "There is no page 461,168,601,842,738,792"),
+    ],
+)
+def test_page_numbers_are_bounded_and_refused_with_a_reason(
+    client, published, value, status, says
+):
+    for url in _paged_urls(published):
+        separator = "&" if "?" in url else "?"
+        response = client.get(f"{url}{separator}page={value}")
+        assert response.status_code == status, url
+        body = response.content.decode()
+        if url.startswith("/search/") and status == 404:
+            assert "A search shows its first" in body
+        else:
+            assert says in body, url
+        assert "Cache-Control" in response and "ETag" not in response
+
+
+def test_a_parameter_given_twice_is_refused(client, published):
+    response = client.get("/?page=1&page=2")
+    assert response.status_code == 400
+    assert "The parameter “page” is given 2 times." in response.content.decode()
+    assert client.get("/sitemap.xml?p=01").status_code == 400
+    assert client.get("/sitemap.xml?p=7").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/sources/99999999999999999999/",
+        "/sources/9223372036854775808/",
+        "/sources/0/",
+        "/sources/007/",
+        "/sources/-1/",
+    ],
+)
+def test_ids_beyond_what_the_database_stores_are_404(client, published, path):
+    assert client.get(path).status_code == 404

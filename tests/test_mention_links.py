@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
-from articles import demo, workflow
+from articles import demo, editing, snapshots
 from articles.models import Article, Mention
 from entities.mentions import find_mentions, suggest_entities
 from entities.models import Entity
@@ -96,7 +96,7 @@ class DemoMentionTests(TestCase):
             old = self.article.body
             self.article.body = body
             self.article.save()
-            workflow.process_edit(self.article, old_body=old)
+            editing.process_edit(self.article, old_body=old)
             bing = self.article.mentions.get(entity__slug="bing")
             assert bing.suppressed
             manual = self.article.mentions.get(entity=github)
@@ -104,7 +104,7 @@ class DemoMentionTests(TestCase):
         # A detected link whose name left the text goes; it comes back with it.
         self.article.body = self.article.body.replace("Satya Nadella", "he")
         self.article.save()
-        workflow.refresh_mentions(self.article)
+        editing.refresh_mentions(self.article)
         assert not self.article.mentions.filter(entity__slug="satya-nadella").exists()
         assert self.article.mentions.get(entity__slug="bing").count == 1
 
@@ -143,7 +143,7 @@ class DemoMentionTests(TestCase):
         assert any("its link is suppressed rather than deleted" in m for m in messages)
         bing.refresh_from_db()
         assert bing.suppressed
-        workflow.refresh_mentions(self.article)
+        editing.refresh_mentions(self.article)
         bing.refresh_from_db()
         assert bing.suppressed
         # The bulk action does the same; a link not found in the text goes.
@@ -202,15 +202,15 @@ def test_an_article_stops_suggesting_a_name_once_an_entity_has_it():
     # The known names come from the index kept between requests: a new
     # entity, or a new alias of one, is known on the very next look.
     article = ArticleFactory(title="Mistral and Sam Altman", body=TEXT)
-    assert ("Mistral", 3) in workflow.suggested_entities(article)
+    assert ("Mistral", 3) in editing.suggested_entities(article)
     EntityFactory(name="Mistral AI", slug="mistral-ai", aliases="Mistral")
-    names = [name for name, _ in workflow.suggested_entities(article)]
+    names = [name for name, _ in editing.suggested_entities(article)]
     assert "Mistral" not in names and "Sam Altman" in names
     openai = EntityFactory(name="OpenAI", slug="openai")
-    assert "Sam Altman" in [name for name, _ in workflow.suggested_entities(article)]
+    assert "Sam Altman" in [name for name, _ in editing.suggested_entities(article)]
     openai.aliases = "Sam Altman"
     openai.save()
-    names = [name for name, _ in workflow.suggested_entities(article)]
+    names = [name for name, _ in editing.suggested_entities(article)]
     assert "Sam Altman" not in names and "Google" in names
 
 
@@ -221,7 +221,7 @@ def test_linking_sees_an_entity_edit_that_commits_after_a_later_one():
     alpha = EntityFactory(name="Alpha Corp", slug="alpha-corp")
     EntityFactory(name="Beta Corp", slug="beta-corp")  # changed after Alpha
     article = ArticleFactory(body="Gamma Labs said so. Gamma Labs agreed.")
-    workflow.refresh_mentions(article)
+    editing.refresh_mentions(article)
     assert not article.mentions.exists()
     # Alpha's edit was made first and commits last (its admin save stayed
     # open): its change time is older than the latest one. Its transaction
@@ -230,7 +230,7 @@ def test_linking_sees_an_entity_edit_that_commits_after_a_later_one():
         aliases="Gamma Labs", updated_at=alpha.updated_at
     )
     caching.bump_generation()
-    workflow.refresh_mentions(article)
+    editing.refresh_mentions(article)
     assert [m.entity for m in article.mentions.all()] == [alpha]
 
 
@@ -268,9 +268,9 @@ def test_an_unlinked_longer_name_is_not_linked_as_the_shorter_one():
     article = ArticleFactory(
         body="Azure OpenAI Service is new.\n\nIt runs on Azure, they said."
     )
-    workflow.refresh_mentions(article)
-    workflow.remove_mention(article.mentions.get(entity=service))
-    fields, entities = workflow._snapshot(article)
+    editing.refresh_mentions(article)
+    editing.remove_mention(article.mentions.get(entity=service))
+    fields, entities = snapshots.version_fields(article)
     assert entities == [azure]
     html = fields["body_html"]
     # Azure is linked where it is named on its own, not inside the service.

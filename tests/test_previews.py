@@ -3,12 +3,13 @@
 from datetime import timedelta
 
 import pytest
+import reversion
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from articles import previews, workflow
-from articles.models import PreviewLink, Rating
+from articles import pages, previews, workflow
+from articles.models import PreviewLink, PreviewPage, Rating
 from tests.factories import (
     ArticleFactory,
     ClaimFactory,
@@ -93,3 +94,68 @@ def test_admin_makes_and_revokes_a_preview_link(client, draft, roles):
     client.post(revoke)
     link.refresh_from_db()
     assert link.revoked_at is not None
+
+
+# Rendered once per revision ------------------------------------------------------
+
+
+def _rendered_the_article(response) -> bool:
+    """Whether the response rendered the article's text (not the stored page)."""
+    return "articles/article_main.html" in [t.name for t in response.templates]
+
+
+def test_a_preview_is_rendered_once_per_revision_and_served_stored(
+    client, draft, roles, django_assert_max_num_queries
+):
+    editor = reporter()
+    link, _ = previews.create_preview(draft, user=editor, hours=24)
+    assert PreviewPage.objects.count() == 1  # rendered when the link was made
+    other, _ = previews.create_preview(draft, user=editor, note="a second reader")
+    assert other.revision_id == link.revision_id
+    assert PreviewPage.objects.count() == 1  # same revision: not rendered again
+    for shared in (link, other, link):
+        # The link, then its stored page: whatever the length of the draft.
+        with django_assert_max_num_queries(2):
+            response = client.get(previews.preview_url(shared))
+        assert response.status_code == 200
+        assert not _rendered_the_article(response)
+        html = response.content.decode()
+        assert "Secret draft headline" in html
+        expires = shared.expires_at.strftime("%-d %B %Y")
+        assert f"This preview link works until {expires}" in html
+    # A new revision is a new page, rendered once.
+    draft.title = "Second draft headline"
+    draft.save()
+    with reversion.create_revision():
+        draft.save()
+    newer, _ = previews.create_preview(draft, user=editor)
+    assert PreviewPage.objects.count() == 2
+    assert "Second draft headline" in client.get(previews.preview_url(newer)).text
+    assert "Secret draft headline" in client.get(previews.preview_url(link)).text
+
+
+def test_a_preview_stored_by_other_code_is_rendered_again_once(client, draft, roles):
+    link, _ = previews.create_preview(draft, user=reporter())
+    PreviewPage.objects.update(rendered_with="old-release", main="OUT OF DATE")
+    first = client.get(previews.preview_url(link))
+    assert _rendered_the_article(first)
+    assert "OUT OF DATE" not in first.text and "Secret draft headline" in first.text
+    second = client.get(previews.preview_url(link))
+    assert not _rendered_the_article(second)
+    assert second.content == first.content
+    assert PreviewPage.objects.get().rendered_with == pages.render_key()
+
+
+def test_a_long_draft_preview_costs_its_visitors_no_rendering(client, roles):
+    long_body = "\n\n".join(
+        f"Paragraph {i}: the company said its revenue grew in every market."
+        for i in range(3000)
+    )
+    assert len(long_body) > 190_000
+    article = ArticleFactory(title="A long draft", body=long_body)
+    link, _ = previews.create_preview(article, user=reporter())
+    for _ in range(3):
+        response = client.get(previews.preview_url(link))
+        assert response.status_code == 200
+        assert not _rendered_the_article(response)
+        assert "Paragraph 2999" in response.text

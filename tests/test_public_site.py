@@ -1,12 +1,16 @@
 """Entity and source pages, search, feed, sitemap, robots.txt and history."""
 
 import xml.etree.ElementTree as ET
+from html import unescape
 from io import StringIO
 
 import feedparser
 import pytest
+from django.conf import settings as django_settings
+from django.test import RequestFactory
+from django.utils.html import escape
 
-from articles import workflow
+from articles import editing, pages, workflow
 from articles.models import Rating
 from tests.factories import (
     ArticleFactory,
@@ -16,6 +20,7 @@ from tests.factories import (
     SourceFactory,
     fact_checker,
     publisher,
+    without_claims,
 )
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +44,7 @@ def live(staff, acme):
         body="Acme Corp said its profits doubled last year.\n\n"
         "Analysts expect the trend to continue into next year.",
     )
-    workflow.refresh_mentions(article)
+    editing.refresh_mentions(article)
     claim = ClaimFactory(article=article, claimant=acme)
     CitationFactory(
         claim=claim,
@@ -107,6 +112,13 @@ def test_stored_page_is_sent_without_rendering_a_template(client, live, settings
     response = client.get(live.get_absolute_url())
     assert response.status_code == 200
     assert [t.name for t in response.templates] == []
+    # Sent as the database holds it: UTF-8 bytes, never decoded and encoded.
+    stored = pages.stored_page(live.slug)
+    assert isinstance(stored, bytes) and response.content == stored
+    assert (
+        stored.decode()
+        == PublishedVersion.objects.get(pk=live.live_version_id).page_html
+    )
     PublishedVersion.objects.filter(pk=live.live_version_id).update(rendered_with="")
     response = client.get(live.get_absolute_url())
     assert "articles/article_detail.html" in [t.name for t in response.templates]
@@ -165,7 +177,7 @@ def test_render_pages_after_a_move_to_another_address_rebuilds_the_claimreview(
     urls = [item["url"] for item in live.live_version.jsonld]
     assert urls and all(url.startswith(f"{new}/articles/") for url in urls)
     assert old not in live.live_version.page_html
-    feed = client.get("/factchecks.json").json()
+    feed = client.get("/factchecks.json").json()["dataFeedElement"]
     assert feed and all(item["url"].startswith(new) for item in feed)
 
 
@@ -174,7 +186,7 @@ def test_publishing_before_collectstatic_stores_no_page(
 ):
     from django.core.management import call_command
 
-    article = ArticleFactory(title="Published before the static files")
+    article = without_claims(ArticleFactory(title="Published before the static files"))
     settings.STATIC_ROOT = tmp_path  # nothing collected here
     with caplog.at_level("WARNING", logger="articles.pages"):
         version = workflow.publish(article, user=staff["publisher"])
@@ -203,7 +215,7 @@ def test_entity_rename_and_delete_change_the_stored_page(client, live, settings)
     other = EntityFactory(name="Zenith Labs", slug="zenith-labs")
     live.body += "\n\nZenith Labs declined to comment."
     live.save()
-    workflow.refresh_mentions(live)
+    editing.refresh_mentions(live)
     workflow.publish(live, user=publisher(), note="Zenith")
     acme = live.mentions.get(entity__slug="acme-corp").entity
     acme.name = "Acme Corporation"
@@ -229,7 +241,7 @@ def test_entity_page_shows_scorecard_and_articles(client, live, acme):
 
 def test_entity_page_does_not_show_unpublished_claims(client, live, acme, staff):
     draft = ArticleFactory(title="Draft about Acme Corp")
-    workflow.refresh_mentions(draft)
+    editing.refresh_mentions(draft)
     claim = ClaimFactory(article=draft, claimant=acme, statement="DRAFT-ONLY claim")
     workflow.rate_claim(claim, user=staff["checker"], rating=Rating.OPINION)
     html = client.get(acme.get_absolute_url()).content.decode()
@@ -270,7 +282,7 @@ def test_search_ranks_title_match_above_body_match(client, staff):
         ("Weather report", "The volcano was quiet all week."),
         ("Volcano erupts", "Lava reached the coast on Monday."),
     ]:
-        article = ArticleFactory(title=title, body=body)
+        article = without_claims(ArticleFactory(title=title, body=body))
         workflow.publish(article, user=staff["publisher"])
     html = client.get("/search/", {"q": "volcano"}).content.decode()
     assert html.index("Volcano erupts") < html.index("Weather report")
@@ -359,10 +371,114 @@ def test_factchecks_json_serves_published_claimreviews(client, live, staff):
     response = client.get("/factchecks.json")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
-    items = response.json()
+    items = response.json()["dataFeedElement"]
     assert [i["@type"] for i in items] == ["ClaimReview"]
     assert items[0]["claimReviewed"] == "Acme's profits doubled last year."
     assert "DRAFT-ONLY" not in response.content.decode()
     out = StringIO()
     call_command("export_claimreview", stdout=out)
     assert json.loads(out.getvalue()) == items
+
+
+# /factchecks.json, a page at a time -------------------------------------------------
+
+
+def _walk(client, url="/factchecks.json"):
+    """Every page of the feed, by its next links: [(document, Link header)]."""
+    pages = []
+    while url:
+        response = client.get(url.removeprefix(django_settings.SITE_URL))
+        assert response.status_code == 200, url
+        document = response.json()
+        pages.append((document, response["Link"]))
+        url = document["next"]
+    return pages
+
+
+def test_factchecks_json_is_paginated_with_next_links_in_a_stable_order(client, roles):
+    from articles.structured_data import FEED_PAGE_SIZE, claimreview_feed
+    from tests.test_query_counts import article_with_claims
+
+    author = publisher(username="feed-publisher")
+    first = article_with_claims(150, user=author, word="revenue")
+    article_with_claims(60, user=author, word="margin")
+    article_with_claims(40, user=author, word="output")
+    pages = _walk(client)
+    assert [len(d["dataFeedElement"]) for d, _ in pages] == [100, 100, 50]
+    assert FEED_PAGE_SIZE == 100 and pages[0][0]["pageSize"] == 100
+    assert [d["page"] for d, _ in pages] == [1, 2, 3]
+    assert {d["totalItems"] for d, _ in pages} == {250}
+    site = django_settings.SITE_URL
+    assert pages[0][0]["next"] == f"{site}/factchecks.json?page=2"
+    assert pages[1][0]["prev"] == f"{site}/factchecks.json"
+    assert pages[2][0]["next"] is None
+    assert f'<{site}/factchecks.json?page=3>; rel="next"' in pages[1][1]
+    assert f'<{site}/factchecks.json?page=3>; rel="last"' in pages[0][1]
+    walked = [item for d, _ in pages for item in d["dataFeedElement"]]
+    assert walked == list(claimreview_feed())
+    # Oldest first, each article's claims in order: the first article's
+    # claims fill page one and half of page two.
+    statements = [item["claimReviewed"] for item in walked]
+    assert statements[:150] == [
+        f"Claim {i} says the revenue of unit {i} rose by {i} percent."
+        for i in range(150)
+    ]
+    # A re-publish of the first article does not move any page.
+    first.refresh_from_db()
+    workflow.publish(first, user=author, note="Again")
+    assert _walk(client) == pages
+    # Past the last page: 404, with why.
+    beyond = client.get("/factchecks.json?page=4")
+    assert beyond.status_code == 404
+    assert "the last one is page 3" in beyond.content.decode()
+
+
+def test_factchecks_json_pages_are_bounded_in_size_and_cost(
+    client, roles, django_assert_max_num_queries
+):
+    from tests.test_query_counts import article_with_claims
+
+    author = publisher(username="feed-publisher")
+    for _ in range(3):
+        article_with_claims(120, user=author)
+    with django_assert_max_num_queries(4):
+        response = client.get("/factchecks.json?page=2")
+    assert len(response.json()["dataFeedElement"]) == 100
+    assert len(response.content) < 100 * 2_000
+
+
+# The feed is safe to render ------------------------------------------------------
+
+
+def test_a_standfirst_with_markup_reaches_feed_readers_as_text(client, live):
+    dek = 'Profits <img src=x onerror="alert(1)"> & <b>more</b>'
+    live.dek = dek
+    live.save()
+    workflow.publish(live, user=publisher(), note="New standfirst")
+    content = client.get("/feed/").content
+    # A reader that renders the description as HTML, without sanitising it,
+    # gets the standfirst's characters, not an element.
+    raw = feedparser.parse(content, sanitize_html=False).entries[0]
+    assert raw.summary_detail.type == "text/html"
+    assert raw.summary == escape(dek)
+    assert "<img" not in raw.summary and "<b>" not in raw.summary
+    assert unescape(raw.summary) == dek
+    # The title and the channel's description are text too.
+    parsed = feedparser.parse(content)
+    assert parsed.entries[0].title == live.title
+    assert parsed.feed.subtitle.startswith("The latest fact-checked stories")
+
+
+def test_a_description_marked_safe_is_left_as_html(client, live):
+    from django.utils.html import format_html
+
+    from articles.feeds import LatestArticlesFeed, SiteFeed
+
+    class HtmlFeed(LatestArticlesFeed):
+        def item_description(self, item):
+            return format_html("<p>{}</p>", item.live_version.dek)
+
+    assert issubclass(LatestArticlesFeed, SiteFeed)
+    request = RequestFactory().get("/feed/")
+    feed = feedparser.parse(HtmlFeed()(request).content, sanitize_html=False)
+    assert feed.entries[0].summary == f"<p>{escape(live.live_version.dek)}</p>"

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from reversion.models import Version
 
-from articles import workflow
+from articles import restoring, staleness, workflow
 from articles.models import Article, Citation, Claim, Correction, Rating
 from entities.models import Source
 from tests.factories import (
@@ -19,21 +19,9 @@ from tests.factories import (
     EntityFactory,
     SourceFactory,
     UserFactory,
-    fact_checker,
-    publisher,
-    reporter,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def people(roles):
-    return {
-        "reporter": reporter(username="rita"),
-        "checker": fact_checker(username="frank"),
-        "publisher": publisher(username="paula"),
-    }
 
 
 @pytest.fixture
@@ -71,7 +59,7 @@ def deleted(people):
 
 
 def test_publisher_recovers_a_deleted_article_as_a_draft(people, deleted):
-    article = workflow.recover_article(deleted["version"], user=people["publisher"])
+    article = restoring.recover_article(deleted["version"], user=people["publisher"])
     assert article.pk == deleted["article"]
     assert article.dek == "The last words before it was deleted."
     assert article.status == Article.Status.DRAFT
@@ -85,7 +73,7 @@ def test_publisher_recovers_a_deleted_article_as_a_draft(people, deleted):
     assert claim.rating == Rating.ACCURATE
     assert claim.rating_explanation == "It did."
     assert claim.checked_by == people["checker"]
-    assert not workflow.is_stale(claim)
+    assert not staleness.is_stale(claim)
     assert claim.citations.get().pk == deleted["citation"]
     assert [c.text for c in article.corrections.all()] == ["Fixed the year."]
     assert [m.entity.name for m in article.mentions.all()] == ["Acme Corp"]
@@ -101,7 +89,7 @@ def test_publisher_recovers_a_deleted_article_as_a_draft(people, deleted):
 
 
 def test_recovered_article_is_not_public_until_published_again(client, people, deleted):
-    article = workflow.recover_article(deleted["version"], user=people["publisher"])
+    article = restoring.recover_article(deleted["version"], user=people["publisher"])
     assert client.get(article.get_absolute_url()).status_code == 404
     version = workflow.publish(article, user=people["publisher"])
     assert version.number == 1
@@ -112,7 +100,7 @@ def test_only_publishers_may_recover_and_refusals_are_logged(people, deleted, ca
     caplog.set_level(logging.WARNING, logger="articles.workflow")
     for who in ("reporter", "checker"):
         with pytest.raises(PermissionDenied):
-            workflow.recover_article(deleted["version"], user=people[who])
+            restoring.recover_article(deleted["version"], user=people[who])
     assert not Article.objects.exists()
     refusals = [r for r in caplog.records if "may not recover" in r.getMessage()]
     assert len(refusals) == 2
@@ -120,16 +108,16 @@ def test_only_publishers_may_recover_and_refusals_are_logged(people, deleted, ca
 
 
 def test_recover_refuses_a_live_article_and_a_taken_slug(people, deleted):
-    article = workflow.recover_article(deleted["version"], user=people["publisher"])
+    article = restoring.recover_article(deleted["version"], user=people["publisher"])
     version = Version.objects.get_for_object(article).first()
     with pytest.raises(ValidationError) as refused:
-        workflow.recover_article(version, user=people["publisher"])
+        restoring.recover_article(version, user=people["publisher"])
     assert refused.value.code == "not_deleted"
 
     article.delete()
     ArticleFactory(slug="acme-results")
     with pytest.raises(ValidationError) as refused:
-        workflow.recover_article(version, user=people["publisher"])
+        restoring.recover_article(version, user=people["publisher"])
     assert refused.value.code == "slug_taken"
 
 
@@ -137,7 +125,7 @@ def test_recover_refuses_when_a_cited_source_was_deleted(people, deleted):
     Source.objects.filter(citations__isnull=True).delete()
     assert not Source.objects.exists()
     with pytest.raises(ValidationError) as refused:
-        workflow.recover_article(deleted["version"], user=people["publisher"])
+        restoring.recover_article(deleted["version"], user=people["publisher"])
     assert refused.value.code == "missing_references"
     assert "source #" in refused.value.messages[0]
     assert not Article.objects.exists()
@@ -149,7 +137,7 @@ def test_recover_refuses_a_version_of_another_model(people, deleted):
     with reversion.create_revision():
         entity.save()
     with pytest.raises(ValidationError) as refused:
-        workflow.recover_article(
+        restoring.recover_article(
             Version.objects.get_for_object(entity).get(), user=people["publisher"]
         )
     assert refused.value.code == "not_article"

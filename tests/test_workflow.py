@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
 from reversion.models import Version
 
-from articles import workflow
+from articles import editing, gate, restoring, staleness, workflow
 from articles.models import Article, Claim, Correction, PublishedVersion, Rating
 from tests.factories import (
     ArticleFactory,
@@ -13,21 +13,9 @@ from tests.factories import (
     ClaimFactory,
     EntityFactory,
     UserFactory,
-    fact_checker,
-    publisher,
-    reporter,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def people(roles):
-    return {
-        "reporter": reporter(username="rita"),
-        "checker": fact_checker(username="frank"),
-        "publisher": publisher(username="paula"),
-    }
 
 
 @pytest.fixture
@@ -47,17 +35,18 @@ def ready_article(people):
 
 
 def blocker_codes(article):
-    return [b.code for b in workflow.gate_blockers(article)]
+    return [b.code for b in gate.gate_blockers(article)]
 
 
 def test_gate_passes_for_rated_cited_anchored_claims(ready_article):
-    assert workflow.gate_blockers(ready_article) == []
+    assert gate.gate_blockers(ready_article) == []
 
 
 def test_gate_refuses_article_without_title_or_body(people):
     article = ArticleFactory(title=" ", body="")
-    assert blocker_codes(article) == ["incomplete"]
-    message = workflow.gate_blockers(article)[0].message
+    # Nor has anyone recorded that its (empty) text has no claims.
+    assert blocker_codes(article) == ["incomplete", "no_claims"]
+    message = gate.gate_blockers(article)[0].message
     assert "a title" in message and "a body" in message
 
 
@@ -65,7 +54,7 @@ def test_gate_refuses_orphaned_claim(ready_article):
     claim = ready_article.claims.get()
     ready_article.body = "Something else entirely happened on Tuesday."
     ready_article.save()
-    workflow.process_edit(ready_article, old_body=ArticleFactory.body)
+    editing.process_edit(ready_article, old_body=ArticleFactory.body)
     claim.refresh_from_db()
     assert claim.anchor == Claim.Anchor.ORPHANED
     assert "orphaned" in blocker_codes(ready_article)
@@ -75,7 +64,7 @@ def test_gate_refuses_unrated_claim(people):
     article = ArticleFactory()
     ClaimFactory(article=article)
     assert blocker_codes(article) == ["unrated"]
-    assert "not rated yet" in workflow.gate_blockers(article)[0].message
+    assert "not rated yet" in gate.gate_blockers(article)[0].message
 
 
 def test_gate_refuses_stale_rating_after_citation_changes(ready_article):
@@ -89,7 +78,7 @@ def test_gate_refuses_stale_rating_after_quote_reworded(ready_article):
     old_body = ready_article.body
     ready_article.body = old_body.replace("profits doubled", "profits tripled")
     ready_article.save()
-    report = workflow.process_edit(ready_article, old_body=old_body)
+    report = editing.process_edit(ready_article, old_body=old_body)
     claim = ready_article.claims.get()
     assert claim.anchor == Claim.Anchor.CHANGED
     assert claim.quote == "its profits tripled last year"
@@ -146,7 +135,7 @@ def test_changed_rating_seen_by_readers_needs_a_correction(ready_article, people
     workflow.rate_claim(claim, user=people["checker"], rating=Rating.MOSTLY_ACCURATE)
     assert blocker_codes(ready_article) == ["correction_needed"]
     assert "went from accurate to mostly accurate" in (
-        workflow.gate_blockers(ready_article)[0].message
+        gate.gate_blockers(ready_article)[0].message
     )
     workflow.add_correction(
         ready_article,
@@ -163,8 +152,8 @@ def test_changed_rating_seen_by_readers_needs_a_correction(ready_article, people
 def test_removed_claim_seen_by_readers_needs_a_correction(ready_article, people):
     workflow.publish(ready_article, user=people["publisher"])
     ready_article.claims.get().delete()
-    assert blocker_codes(ready_article) == ["correction_needed"]
-    assert "was removed" in workflow.gate_blockers(ready_article)[0].message
+    assert blocker_codes(ready_article) == ["no_claims", "correction_needed"]
+    assert "was removed" in gate.gate_blockers(ready_article)[1].message
 
 
 def test_reporter_cannot_rate(people):
@@ -207,8 +196,8 @@ def test_rating_records_checker_time_and_fingerprint(people):
     claim.refresh_from_db()
     assert claim.checked_by == people["checker"]
     assert claim.checked_at is not None
-    assert claim.checked_fingerprint == workflow.claim_fingerprint(claim)
-    assert not workflow.is_stale(claim)
+    assert claim.checked_fingerprint == staleness.claim_fingerprint(claim)
+    assert not staleness.is_stale(claim)
 
 
 @pytest.mark.parametrize("who", ["reporter", "checker"])
@@ -255,13 +244,13 @@ def test_unpublish_keeps_versions(ready_article, people):
 
 def test_unpublish_refuses_article_that_is_not_live(ready_article, people):
     with pytest.raises(ValidationError):
-        workflow.unpublish(ready_article, user=people["publisher"])
+        workflow.unpublish(ready_article, user=people["publisher"], note="Why")
 
 
 def test_reporter_cannot_unpublish(ready_article, people):
     workflow.publish(ready_article, user=people["publisher"])
     with pytest.raises(PermissionDenied):
-        workflow.unpublish(ready_article, user=people["reporter"])
+        workflow.unpublish(ready_article, user=people["reporter"], note="Why")
 
 
 def test_submit_for_review(people):
@@ -295,22 +284,38 @@ def test_restore_brings_back_deleted_claim_and_citation(ready_article, people):
     claim.delete()
     ready_article.body = old_body + "\n\nA new paragraph."
     ready_article.save()
-    workflow.restore_revision(ready_article, revision, user=people["reporter"])
+    # A deleted claim comes back with its rating: a rating, which comes back
+    # stale, credited to the fact-checker who restored it.
+    restoring.restore_revision(ready_article, revision, user=people["checker2"])
     ready_article.refresh_from_db()
     assert ready_article.body == old_body
     restored = ready_article.claims.get()
     assert restored.pk == claim_pk
     assert restored.rating == Rating.ACCURATE
+    assert restored.checked_by == people["checker2"]
+    assert staleness.is_stale(restored)
     assert restored.citations.get().pk == citation_pk
     latest = Version.objects.get_for_object(ready_article).first().revision
     assert latest.comment.startswith("Restored the revision")
-    assert latest.user == people["reporter"]
+    assert latest.user == people["checker2"]
+
+
+def test_a_reporter_restores_the_text_and_leaves_the_ratings_alone(
+    ready_article, people
+):
+    revision = Version.objects.get_for_object(ready_article).first().revision
+    ready_article.claims.get().delete()
+    reasons = restoring.kept_ratings(ready_article, revision, user=people["reporter"])
+    assert reasons and "Only fact-checkers may rate claims." in reasons[0]
+    restoring.restore_revision(ready_article, revision, user=people["reporter"])
+    restored = ready_article.claims.get()
+    assert restored.rating == Rating.UNRATED and restored.checked_by is None
 
 
 def test_restore_keeps_the_live_version(ready_article, people):
     revision = Version.objects.get_for_object(ready_article).first().revision
     version = workflow.publish(ready_article, user=people["publisher"])
-    workflow.restore_revision(ready_article, revision, user=people["reporter"])
+    restoring.restore_revision(ready_article, revision, user=people["reporter"])
     ready_article.refresh_from_db()
     assert ready_article.live_version == version
     assert ready_article.status == Article.Status.PUBLISHED

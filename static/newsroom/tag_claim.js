@@ -11,9 +11,10 @@
  *   caret in it, opens that claim.
  *
  * Offsets are sent in Unicode code points (what Python counts), not in the
- * UTF-16 units JavaScript counts, and only for the saved text: an edited body
- * must be saved first, so the offsets match what the server holds. The server
- * checks the words again before it tags them.
+ * UTF-16 units JavaScript counts. When the body has unsaved edits, "Tag
+ * claim" submits the article's form with the selection: the claim is tagged
+ * on the text as typed once it is saved. The server checks the words again
+ * before it tags them.
  */
 (function () {
   "use strict";
@@ -86,20 +87,61 @@
       };
     }
 
+    function edited() {
+      return body.value !== body.defaultValue;
+    }
+
     function update() {
+      // Unsaved edits: the claim is tagged on the text as typed, which is
+      // saved with it (the article's form is submitted with the selection).
       show(
         parts,
         selection(),
-        body.value !== body.defaultValue,
+        false,
         "Select the words of a claim in the body, then press Tag claim."
       );
+      if (edited() && !parts.button.disabled) {
+        parts.status.textContent += " Your edits are saved with it.";
+      }
+    }
+
+    function saveAndTag(picked) {
+      var article = body.form;
+      [
+        ["newsroom_tag_start", picked.start],
+        ["newsroom_tag_end", picked.end],
+        ["newsroom_tag_quote", picked.text],
+      ].forEach(function (pair) {
+        var input = article.querySelector("input[name=" + pair[0] + "]");
+        if (!input) {
+          input = document.createElement("input");
+          input.type = "hidden";
+          input.name = pair[0];
+          article.appendChild(input);
+        }
+        input.value = pair[1];
+      });
+      var stay = article.querySelector("input[name=_continue]");
+      if (article.requestSubmit) {
+        article.requestSubmit(stay || undefined);
+      } else {
+        article.submit();
+      }
     }
 
     ["select", "keyup", "mouseup", "input", "focus"].forEach(function (name) {
       body.addEventListener(name, update);
     });
     document.addEventListener("selectionchange", update);
-    parts.button.addEventListener("click", function () {
+    parts.button.addEventListener("click", function (event) {
+      if (edited()) {
+        var picked = selection();
+        event.preventDefault();
+        if (picked.text) {
+          saveAndTag(picked);
+        }
+        return;
+      }
       state.source = function () {
         return body.value === body.defaultValue ? selection() : null;
       };

@@ -90,6 +90,12 @@ def new_page(browser, live_server):
     yield make
     for context in contexts:
         context.close()
+    # A request the pages left in flight (an autosave, a preview) ends before
+    # the test's database is flushed under it: the server's threads, one per
+    # connection, end once the closed pages' connections are gone.
+    httpd = getattr(live_server.thread, "httpd", None)
+    for thread in list(getattr(httpd, "_threads", ())):
+        thread.join(timeout=10)
     assert not errors, "JavaScript errors:\n" + "\n".join(errors)
 
 
@@ -100,7 +106,7 @@ def demo_newsroom(transactional_db):
     its article then updated and published again, so that its history has
     two versions. The demo users' password is ``PASSWORD``.
     """
-    from articles import demo, workflow
+    from articles import demo, editing, workflow
     from articles.models import Article
 
     report = demo.load_demo(passwords={user.username: PASSWORD for user in demo.USERS})
@@ -112,7 +118,7 @@ def demo_newsroom(transactional_db):
         article.save()
         reversion.set_user(publisher)
         reversion.set_comment("Added the launch of the new Bing")
-    workflow.process_edit(article, old_body=old_body)
+    editing.process_edit(article, old_body=old_body)
     workflow.add_correction(article, user=publisher, kind="update", text=UPDATE_NOTE)
     workflow.publish(article, user=publisher, note="Added the launch of the new Bing.")
     article.refresh_from_db()

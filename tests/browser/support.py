@@ -168,3 +168,11 @@ def screenshot(page: Page, name: str, *, full_page: bool = False) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page, animations="disabled")
     return path
+
+
+def show_claims_in_text(page: Page) -> Locator:
+    """Switch the body editor to its text with the claims marked; return it."""
+    page.get_by_role("button", name="Claims in the text").click()
+    text = page.locator("#newsroom-text")
+    expect(text).to_be_visible()
+    return text

@@ -38,11 +38,11 @@ def test_axe_finds_no_serious_problem_on_public_pages_or_the_tagging_view(
     assert page.goto("/no-such-page/").status == 404
     expect(page.locator("h1")).to_have_text("Page not found")
     violations += axe_violations(page)
-    # The article on a phone, with a claim opened.
+    # The article on a phone, with a claim opened in place.
     phone = new_page(viewport=PHONE)
     phone.goto(article.get_absolute_url())
     phone.locator("a.claim-label").nth(3).click()
-    expect(phone.locator(".factcheck:target")).to_be_in_viewport()
+    expect(phone.locator(".claim-panel")).to_be_in_viewport()
     violations += axe_violations(phone)
     # The admin's tagging view: the article's page, words selected.
     login(page, REPORTER.username)

@@ -27,6 +27,8 @@ from .support import (
     tag_selected_claim,
 )
 
+# Each claim of the article's list links to its own page.
+OPEN_CLAIM = re.compile(r"^Open claim \d+")
 pytestmark = pytest.mark.browser
 
 SAMPLE = (
@@ -169,11 +171,11 @@ def test_the_editors_day_from_login_to_a_published_correction(newsroom, new_page
     reporter.goto(article_url)
     claim_urls = {
         quote: claim_row(reporter, quote)
-        .get_by_role("link", name="Change", exact=True)
+        .get_by_role("link", name=OPEN_CLAIM)
         .get_attribute("href")
         for quote in (OWN_VOICE, INVESTMENTS)
     }
-    claim_row(reporter, BING).get_by_role("link", name="Change", exact=True).click()
+    claim_row(reporter, BING).get_by_role("link", name=OPEN_CLAIM).click()
     cite(
         reporter,
         typed="ChatGPT-Powered",
@@ -208,20 +210,20 @@ def test_the_editors_day_from_login_to_a_published_correction(newsroom, new_page
     rate(checker, OWN_VOICE, "accurate", "Both companies announced it that day.")
     rate(checker, BING, "accurate", "The Information's headline says so.")
     save_and_continue(checker)
-    expect(claim_row(checker, BING).locator(".field-check_status")).to_contain_text(
+    expect(claim_row(checker, BING).locator(".field-state")).to_contain_text(
         "Checked by Fiona"
     )
 
-    # The publisher sees what blocks publishing, and is refused.
+    # The publisher sees what blocks publishing, and no Publish button: a
+    # button is there only when it works.
     publisher = new_page()
     login(publisher, "paul")
     publisher.goto(article_url)
     blockers = publisher.locator(".newsroom-blockers")
     expect(blockers).to_contain_text("1 to fix")
     expect(blockers).to_contain_text("Microsoft had previously made")
-    publisher.get_by_role("button", name="Publish", exact=True).click()
-    expect(messages(publisher)).to_contain_text("Not published")
-    expect(messages(publisher)).to_contain_text("is not rated yet")
+    expect(blockers).to_contain_text("is not rated yet")
+    expect(publisher.get_by_role("button", name="Publish", exact=True)).to_have_count(0)
 
     reader = new_page(viewport=PHONE)
     response = reader.goto(f"/articles/{SLUG}/")
@@ -251,18 +253,22 @@ def test_the_editors_day_from_login_to_a_published_correction(newsroom, new_page
         ["Accurate", "Mostly accurate", "Accurate"]
     )
     mark = reader.locator("mark.claim[id$='-text']", has_text="Earlier this month")
-    # The claim's mark is cut where the entity link to The Information sits.
+    # The claim is one mark, the entity links it names inside it.
+    expect(mark.locator("a.entity-link")).to_have_text(["The Information", "Bing"])
     expect(reader.locator(".article-body p", has=mark)).to_contain_text(BING)
-    panel_id = mark.get_attribute("id").removesuffix("-text")
-    reader.locator(f"a.claim-label[href='#{panel_id}']").click()
-    expect(reader).to_have_url(re.compile(f"#{panel_id}$"))
-    panel = reader.locator(f"#{panel_id}")
+    claim_id = mark.get_attribute("id").removesuffix("-text")
+    # Opened, its fact-check shows in place, under its paragraph on a phone.
+    reader.locator(f"a.claim-label[href='#{claim_id}']").click()
+    expect(reader).to_have_url(re.compile(f"#{claim_id}$"))
+    panel = reader.locator(f"#{claim_id}-panel")
     expect(panel).to_be_in_viewport()
     expect(panel.locator(".rating")).to_have_text("Accurate")
     expect(panel).to_contain_text("Made by: The Information")
     expect(panel).to_contain_text("The Information's headline says so.")
-    source_link = panel.get_by_role("link", name=REPORT_TITLE)
-    expect(source_link).to_have_attribute("href", REPORT_URL)
+    source_link = panel.get_by_role("link", name=REPORT_TITLE, exact=True)
+    expect(source_link).to_have_attribute("href", re.compile(r"^/sources/\d+/$"))
+    original = panel.get_by_role("link", name=f"Original: {REPORT_TITLE}")
+    expect(original).to_have_attribute("href", REPORT_URL)
     expect(panel.locator(".factcheck-sources")).to_contain_text("Origin")
 
     # The publisher fixes a typo, adds a correction and publishes again.

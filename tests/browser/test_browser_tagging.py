@@ -8,7 +8,13 @@ from playwright.sync_api import expect
 
 from tests.factories import ArticleFactory, ClaimFactory, UserFactory
 
-from .support import login, messages, select_with_keyboard, tag_selected_claim
+from .support import (
+    login,
+    messages,
+    select_with_keyboard,
+    show_claims_in_text,
+    tag_selected_claim,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -60,6 +66,7 @@ def test_a_claim_is_tagged_from_the_marked_text(article, new_page):
     page = new_page()
     login(page, "kim")
     page.goto(f"/admin/articles/article/{article.pk}/change/")
+    show_claims_in_text(page)
     _select_in_text(page, "its profits doubled")
     tagger = page.locator(".newsroom-text-tagger")
     expect(tagger).to_contain_text("Selected: “its profits doubled”")
@@ -95,6 +102,7 @@ def test_a_claim_opens_in_a_new_tab_when_the_page_has_unsaved_changes(
     url = f"/admin/articles/article/{article.pk}/change/"
     page.goto(url)
     page.locator("#id_dek").fill("A standfirst not saved yet.")
+    show_claims_in_text(page)
     with page.context.expect_page() as opened:
         page.locator("#newsroom-text mark[data-href]").first.click()
     expect(opened.value.locator("h1")).to_contain_text("Change claim")
@@ -105,5 +113,6 @@ def test_a_claim_opens_in_a_new_tab_when_the_page_has_unsaved_changes(
     # Nothing unsaved: the claim opens in the same tab. (A reload would keep
     # the typed text: browsers restore a form's fields.)
     page.goto(url)
+    show_claims_in_text(page)
     page.locator("#newsroom-text mark[data-href]").first.click()
     expect(page.locator("h1")).to_contain_text("Change claim")

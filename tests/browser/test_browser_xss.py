@@ -21,7 +21,7 @@ import reversion
 from playwright.sync_api import expect
 from reversion.models import Version
 
-from articles import workflow
+from articles import editing, workflow
 from articles.models import Citation
 from entities.models import Entity, Source
 from tests.factories import ArticleFactory, UserFactory
@@ -179,7 +179,7 @@ def payload_article(roles):
         article.save()
         reversion.set_user(reporter)
         reversion.set_comment(fill(500, "Comment"))
-    workflow.process_edit(article, old_body=body)
+    editing.process_edit(article, old_body=body)
     UserFactory(username="editor", is_superuser=True)
     return {
         "article": article,
@@ -228,10 +228,10 @@ def test_payloads_run_nowhere_on_public_and_admin_pages(payload_article, new_pag
     expect(page.locator("main")).to_contain_text(PAYLOADS[0])
     visit(f"/articles/{evil}/", status=404)
     visit(f"/no-such-page/{evil}", status=404)
-    # The reader opens a claim: nothing fires either.
+    # The reader opens a claim (in place): nothing fires either.
     page.goto(article.get_absolute_url())
     page.locator("a.claim-label").first.click()
-    expect(page.locator(".factcheck:target")).to_contain_text("Statement")
+    expect(page.locator(".claim-panel")).to_contain_text("Statement")
 
     login(page, "editor")
     admin = "/admin/articles/article"

@@ -4,9 +4,9 @@ Write the ClaimReview JSON-LD of every published, rated claim.
     python manage.py export_claimreview --output var/factchecks.json
 
 A JSON array of schema.org ClaimReview objects (Google's fact-check markup),
-the same data as the public /factchecks.json: taken from the live published
-versions, so drafts never leak. Claims rated "opinion" or not yet rated have
-no ClaimReview.
+all of them, in the order of the pages of the public /factchecks.json: taken
+from the live published versions, so drafts never leak. Claims rated
+"opinion" or not yet rated have no ClaimReview.
 """
 
 from django.core.management.base import BaseCommand, CommandError
@@ -33,7 +33,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, output, **options):
-        items = claimreview_feed()
+        items = list(claimreview_feed())
         text = dump_json(items)
         if output is None:
             self.stdout.write(text, ending="")

@@ -7,7 +7,7 @@ The fact-check state of articles, and whether each may be published.
 
 For each article: its claims (quote, claimant, rating, anchor state, whether
 the rating is stale, number of citations) and the verdict of the fact-check
-gate with every blocker (articles.workflow.gate_blockers). Exits 1 when any
+gate with every blocker (articles.gate.gate_blockers). Exits 1 when any
 listed article is blocked, so a CI job or a cron check can refuse to ship.
 
 ``--json`` prints, for scripts::
@@ -24,7 +24,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles import workflow
+from articles import gate, staleness
 from articles.models import Article
 
 from ._console import plural, shorten, table
@@ -83,7 +83,7 @@ class Command(BaseCommand):
 
     def _report(self, article: Article) -> dict:
         claims = article.claims.select_related("claimant").prefetch_related("citations")
-        blockers = workflow.gate_blockers(article)
+        blockers = gate.gate_blockers(article)
         return {
             "slug": article.slug,
             "title": article.title,
@@ -97,7 +97,7 @@ class Command(BaseCommand):
                     "rating": claim.rating,
                     "anchor": claim.anchor,
                     # The citations are prefetched: no query per claim.
-                    "stale": workflow.is_stale(claim),
+                    "stale": staleness.is_stale(claim),
                     "citations": len(claim.citations.all()),
                 }
                 for claim in claims

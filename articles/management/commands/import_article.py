@@ -63,8 +63,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--author",
             metavar="USER",
-            help="Username of the article's author; also recorded as the user of "
-            "the import's revision. Replaces a JSON document's authors.",
+            help="Username of the article's author; also who acts, unless --user "
+            "says otherwise. Replaces a JSON document's authors.",
+        )
+        parser.add_argument(
+            "--user",
+            metavar="NAME",
+            help="Username who imports (recorded on the revision). A document's "
+            "ratings are kept only if they may rate, its schedule only if they "
+            "may publish; otherwise they are left out with a note. Default: the "
+            "--author, else the only superuser.",
         )
         parser.add_argument(
             "--update",
@@ -80,13 +88,17 @@ class Command(BaseCommand):
             "written.",
         )
 
-    def handle(self, *args, paths, title, slug, author, update, dry_run, **options):
+    def handle(
+        self, *args, paths, title, slug, author, user, update, dry_run, **options
+    ):
         if len(paths) > 1 and (title or slug):
             raise CommandError("--title and --slug can only be used with one file.")
         if author is not None:
             author = get_user(author, option="--author")
             if not author.has_perm("articles.add_article"):
                 raise CommandError(f"The author '{author}' may not add articles.")
+        # Who acts: --user, else the author, else the only superuser.
+        user = get_user(user) if user or author is None else author
         verbosity = options["verbosity"]
         progress = Progress(
             self.stderr,
@@ -105,7 +117,7 @@ class Command(BaseCommand):
                     title=title,
                     slug=slug,
                     author=author,
-                    user=author,
+                    user=user,
                     update=update,
                     dry_run=dry_run,
                 )
@@ -126,6 +138,8 @@ class Command(BaseCommand):
                 claims += result.claims
                 progress.clear()
                 self.stdout.write(result.article.slug)
+                for note in result.notes:
+                    self.stderr.write(f"{path}: {note}", style_func=self.style.WARNING)
             progress.advance()
         progress.close()
 

@@ -71,10 +71,11 @@ class Command(BaseCommand):
         passwords, variables = passwords_from_environment()
         verbosity = options["verbosity"]
         # The workflow logs every step at INFO; show that only when asked.
-        workflow_logger = logging.getLogger("articles")
-        level = workflow_logger.level
+        loggers = [logging.getLogger(name) for name in ("articles", "masthead")]
+        levels = [logger.level for logger in loggers]
         if verbosity < 2:
-            workflow_logger.setLevel(logging.WARNING)
+            for logger in loggers:
+                logger.setLevel(logging.WARNING)
         try:
             with transaction.atomic():
                 report = demo.load_demo(passwords=passwords)
@@ -87,7 +88,8 @@ class Command(BaseCommand):
                 + " ".join(exc.messages)
             ) from exc
         finally:
-            workflow_logger.setLevel(level)
+            for logger, level in zip(loggers, levels, strict=True):
+                logger.setLevel(level)
         self._report(report, variables=variables, dry_run=dry_run)
 
     def _report(self, report, *, variables, dry_run):
@@ -120,6 +122,11 @@ class Command(BaseCommand):
             self.stdout.write(f"{would} {len(report.entities)} entities.")
         if report.sources:
             self.stdout.write(f"{would} {len(report.sources)} sources.")
+        if report.profile_created:
+            self.stdout.write(
+                f"{would} the newsroom's profile: about, methodology, corrections "
+                "policy and team."
+            )
         if report.article_created:
             self.stdout.write(
                 f"{would} the article '{article.slug}' with {report.claims} claims, "

@@ -9,6 +9,7 @@ changed. The rules are those of articles.workflow.publish (DESIGN §5).
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from articles import workflow
 
@@ -38,32 +39,29 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run",
             action="store_true",
-            help="Check the permission and the gate and say what would happen; "
-            "publish nothing.",
+            help="Publish, report, then roll back: the same checks as a real "
+            "publish, and nothing is written.",
         )
 
     def handle(self, *args, slug, user, note, dry_run, **options):
         article = get_article(slug)
         user = get_user(user)
-        if dry_run:
-            if not user.has_perm(workflow.PUBLISH_PERMISSION):
-                raise CommandError(f"{user} may not publish articles.")
-            blockers = workflow.gate_blockers(article)
-            if blockers:
-                self._refuse(slug, [b.message for b in blockers])
-            last = article.published_versions.order_by("-number").first()
-            number = last.number + 1 if last else 1
-            self.stdout.write(
-                f"Dry run: '{slug}' passes the gate and would be published as "
-                f"version {number} by {user}; nothing changed."
-            )
-            return
         try:
-            version = workflow.publish(article, user=user, note=note)
+            # A dry run is the real publish, rolled back: the same rules.
+            with transaction.atomic():
+                version = workflow.publish(article, user=user, note=note)
+                if dry_run:
+                    transaction.set_rollback(True)
         except PermissionDenied as exc:
             raise CommandError(f"{user} may not publish: {exc}") from exc
         except ValidationError as exc:
             self._refuse(slug, exc.messages)
+        if dry_run:
+            self.stdout.write(
+                f"Dry run: '{slug}' passes the gate and would be published as "
+                f"version {version.number} by {user}; nothing changed."
+            )
+            return
         self.stdout.write(
             self.style.SUCCESS(
                 f"Published '{slug}' as version {version.number} by {user}."

@@ -6,22 +6,21 @@ Find every claim again in its article's current text.
 
 For repairs, after bodies were changed outside the admin (which re-anchors on
 every save). Each article is re-anchored in its own transaction through
-articles.workflow.reanchor_claims, and a revision records what moved; an
+articles.editing.reanchor, and a revision (with --user) records what moved; an
 article whose claims all stay put gets no revision. Reports, per article and
 in total, how many claims are anchored, changed (their text changed: the
 rating must be re-checked) and orphaned (no longer in the text: they block
 publishing).
 """
 
-import reversion
-from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
+from django.core.management.base import BaseCommand, CommandError
 
-from articles import workflow
-from articles.models import Article, Claim
+from articles import editing
+from articles.models import Article
 
 from ._console import Progress, plural
-from ._lookup import get_article
+from ._lookup import get_article, get_user
 
 
 class Command(BaseCommand):
@@ -35,13 +34,21 @@ class Command(BaseCommand):
             "slug", nargs="?", help="One article's slug (default: every article)."
         )
         parser.add_argument(
+            "--user",
+            metavar="NAME",
+            help="Username the re-anchoring is recorded under (needs permission "
+            "to change claims). Required unless there is exactly one superuser, "
+            "who is the default.",
+        )
+        parser.add_argument(
             "--dry-run",
             action="store_true",
             help="Re-anchor and report, then roll back: nothing is written.",
         )
 
-    def handle(self, *args, slug, dry_run, **options):
+    def handle(self, *args, slug, user, dry_run, **options):
         verbosity = options["verbosity"]
+        user = get_user(user)
         if slug:
             articles = [get_article(slug)]
         else:
@@ -56,22 +63,11 @@ class Command(BaseCommand):
         totals = {"anchored": 0, "changed": 0, "orphaned": 0, "moved": 0}
         touched = 0
         for article in articles:
-            with transaction.atomic():
-                # Locked, so that an editor's save can not slip in between.
-                article = Article.objects.select_for_update().get(pk=article.pk)
-                with reversion.create_revision():
-                    report = workflow.reanchor_claims(article)
-                    reversion.set_comment("Re-anchored the claims in the text")
-                    if report.updated:
-                        # Claims written (even only their context) are a
-                        # revision of the article, shown in its history.
-                        reversion.add_to_revision(article)
-                counts = {
-                    state: article.claims.filter(anchor=state).count()
-                    for state in Claim.Anchor.values
-                }
-                if dry_run:
-                    transaction.set_rollback(True)
+            try:
+                report = editing.reanchor(article, user=user, dry_run=dry_run)
+            except PermissionDenied as exc:
+                raise CommandError(f"{user} may not re-anchor claims: {exc}") from exc
+            counts = report.counts
             for state, count in counts.items():
                 totals[state] += count
             totals["moved"] += len(report.moved)

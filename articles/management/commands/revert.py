@@ -7,7 +7,7 @@ Restore an article's working copy as it was in an earlier revision.
 REVISION is the revision id shown in the first column of ``revisions`` (the
 id also named in the comments of earlier restores, "(#42)"). Ids never
 change, so a revision that lands between listing and reverting cannot shift
-it. The restore goes through articles.workflow.restore_revision: the text,
+it. The restore goes through articles.restoring.restore_revision: the text,
 claims and citations come back, the claims are re-anchored, the workflow
 state (published or not, the live version) is kept, and a new revision
 records the revert. Readers see nothing until the article is published again.
@@ -19,8 +19,9 @@ from django.db import transaction
 from django.utils import timezone
 from reversion.models import Revision
 
-from articles import workflow
+from articles import restoring
 from articles.models import Claim
+from newsroom.ids import is_id
 
 from ._lookup import get_article, get_user
 
@@ -53,13 +54,13 @@ class Command(BaseCommand):
     def handle(self, *args, slug, revision, user, dry_run, **options):
         article = get_article(slug)
         user = get_user(user)
-        try:
-            revision_id = int(revision.lstrip("#"))
-        except ValueError:
+        revision_id = revision.lstrip("#")
+        if not is_id(revision_id):
             raise CommandError(
                 f"'{revision}' is not a revision id: give the number in the first "
                 f"column of 'manage.py revisions {slug}'."
-            ) from None
+            )
+        revision_id = int(revision_id)
         target = Revision.objects.filter(pk=revision_id).first()
         if target is None:
             raise CommandError(
@@ -68,7 +69,7 @@ class Command(BaseCommand):
             )
         try:
             with transaction.atomic():
-                article = workflow.restore_revision(article, target, user=user)
+                article = restoring.restore_revision(article, target, user=user)
                 counts = {
                     state: article.claims.filter(anchor=state).count()
                     for state in Claim.Anchor.values

@@ -9,6 +9,7 @@ The rules are those of articles.workflow.unpublish (DESIGN §5).
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from articles import workflow
 
@@ -32,32 +33,33 @@ class Command(BaseCommand):
         parser.add_argument(
             "--note",
             default="",
-            help="Why the article was withdrawn; shown to readers.",
+            help="Why the article was withdrawn (required); shown to readers.",
         )
         parser.add_argument(
             "--dry-run",
             action="store_true",
-            help="Check the permission and say what would happen; change nothing.",
+            help="Unpublish, report, then roll back: the same checks as a real "
+            "withdrawal, and nothing is written.",
         )
 
     def handle(self, *args, slug, user, note, dry_run, **options):
         article = get_article(slug)
         user = get_user(user)
-        if dry_run:
-            if not user.has_perm(workflow.PUBLISH_PERMISSION):
-                raise CommandError(f"{user} may not unpublish articles.")
-            if not article.is_live:
-                raise CommandError(f"'{slug}' is not published.")
-            self.stdout.write(
-                f"Dry run: '{slug}' would be unpublished by {user}; nothing changed."
-            )
-            return
         try:
-            workflow.unpublish(article, user=user, note=note)
+            # A dry run is the real withdrawal, rolled back: the same rules.
+            with transaction.atomic():
+                workflow.unpublish(article, user=user, note=note)
+                if dry_run:
+                    transaction.set_rollback(True)
         except PermissionDenied as exc:
             raise CommandError(f"{user} may not unpublish: {exc}") from exc
         except ValidationError as exc:
             raise CommandError(f"'{slug}': {' '.join(exc.messages)}") from exc
+        if dry_run:
+            self.stdout.write(
+                f"Dry run: '{slug}' would be unpublished by {user}; nothing changed."
+            )
+            return
         kept = article.published_versions.count()
         self.stdout.write(
             self.style.SUCCESS(

@@ -1,0 +1,116 @@
+"""
+The public archived copy of a source: ``/sources/<id>/archive/``.
+
+A captured page is someone else's HTML: it is served as a sandboxed document
+(a CSP with ``sandbox`` and no script, form, frame or outside load), never
+indexed, with a banner that says it is our copy and when it was taken. Any
+other file is a download. Work per request is bounded: one capture, read
+from storage, no larger than the fetch limit.
+"""
+
+import re
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.html import escape
+from django.views.decorators.http import require_safe
+
+from entities.models import Source
+
+from . import archiving
+from .models import Capture, SourceState, Watch
+
+ARCHIVE_CSP = (
+    "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
+    "font-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+_ID = re.compile(r"[1-9][0-9]{0,17}")
+# A refresh would take the reader from our copy to wherever the page says.
+_REFRESH = re.compile(r"<meta[^>]*http-equiv\s*=\s*[\"']?\s*refresh[^>]*>", re.I)
+
+
+def _capture(request, source: Source) -> Capture:
+    wanted = request.GET.get("capture")
+    captures = Capture.objects.filter(source=source)
+    if wanted is not None:
+        if not _ID.fullmatch(wanted) or len(request.GET.getlist("capture")) > 1:
+            raise Http404("No such capture.")
+        captures = captures.filter(pk=int(wanted))
+    capture = captures.order_by("-captured_at", "-pk").first()
+    if capture is None:
+        raise Http404("We have no archived copy of this source yet.")
+    return capture
+
+
+def banner(source: Source, capture: Capture, gone: bool) -> str:
+    original = capture.final_url or source.url
+    link = (
+        f'<a href="{escape(original)}" rel="nofollow noopener noreferrer">'
+        f"{escape(original)}</a>"
+        if original.startswith(("http://", "https://"))
+        else escape(original)
+    )
+    state = " The original is gone." if gone else ""
+    return (
+        '<div role="note" style="all:initial;display:block;box-sizing:border-box;'
+        "width:100%;padding:.6em 1em;background:#fff3bf;color:#000;"
+        'font:15px/1.4 system-ui,sans-serif;border-bottom:2px solid #000">'
+        f"<strong>Archived copy</strong> of {link}, captured "
+        f'<time datetime="{capture.captured_at.isoformat()}">'
+        f"{capture.captured_at:%Y-%m-%d %H:%M} UTC</time> "
+        f"({escape(source.title)}). Scripts and forms of the page are switched "
+        f"off.{state}</div>"
+    )
+
+
+@require_safe
+def archive(request, pk: int):
+    source = get_object_or_404(Source, pk=pk)
+    capture = _capture(request, source)
+    with capture.warc.open("rb") as stream:
+        body, content_type = archiving.read_body(stream)
+    gone = Watch.objects.filter(source=source, state=SourceState.GONE).exists()
+    kind = (content_type or "").split(";")[0].strip().lower()
+    if archiving.is_html(kind) or kind.startswith("text/"):
+        text = archiving.decode(body, content_type)
+        if not archiving.is_html(kind):
+            text = f"<pre>{escape(text)}</pre>"
+        text = _REFRESH.sub("", text)
+        page = (
+            "<!doctype html><meta charset=utf-8>"
+            '<meta name="robots" content="noindex,nofollow">'
+            + banner(source, capture, gone)
+            + text
+        )
+        response = HttpResponse(page, content_type="text/html; charset=utf-8")
+    else:
+        response = HttpResponse(body, content_type="application/octet-stream")
+        extension = {"application/pdf": ".pdf"}.get(kind, ".bin")
+        response["Content-Disposition"] = (
+            f'attachment; filename="source-{source.pk}-capture-{capture.pk}{extension}"'
+        )
+    response["Content-Security-Policy"] = ARCHIVE_CSP
+    response["X-Robots-Tag"] = "noindex, nofollow, noarchive"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def evidence_json(request, slug: str):
+    """``/articles/<slug>/evidence.json``: the live version's replication bundle."""
+    from django.http import JsonResponse
+    from django.shortcuts import render
+
+    from articles.views import Withdrawn, _published_article
+
+    from . import evidence
+
+    try:
+        article = _published_article(slug, to_render=True)
+    except Withdrawn as gone:
+        return render(request, "410.html", {"article": gone.article}, status=410)
+    return JsonResponse(
+        evidence.bundle(article),
+        json_dumps_params={"indent": 2, "ensure_ascii": False},
+    )
