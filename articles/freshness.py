@@ -248,6 +248,7 @@ class Listener(threading.Thread):
         self.pid = os.getpid()
         self._stopping = threading.Event()
         self._warned = False
+        self._backoff = POLL_SECONDS
 
     def stop(self) -> None:
         self._stopping.set()
@@ -257,7 +258,6 @@ class Listener(threading.Thread):
         """Make a blocked wait return (stop)."""
 
     def run(self) -> None:
-        backoff = POLL_SECONDS
         while not self._stopping.is_set():
             try:
                 self.listen()
@@ -272,10 +272,12 @@ class Listener(threading.Thread):
                 self._warned = True
             finally:
                 self.close()
-            self._stopping.wait(backoff)
-            backoff = min(backoff * 2, _MAX_BACKOFF)
+            self._stopping.wait(self._backoff)
+            self._backoff = min(self._backoff * 2, _MAX_BACKOFF)
 
     def connected(self) -> None:
+        # Back on: the next loss waits from the shortest pause again.
+        self._backoff = POLL_SECONDS
         if self._warned:
             logger.warning("The generation listener is connected again")
         self._warned = False

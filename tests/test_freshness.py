@@ -343,9 +343,20 @@ def test_with_redis_unreachable_the_bound_holds(
 
 
 def _listener_confirmed():
+    """
+    The listener has read the generation, and its last read is recent enough
+    that a request made now uses it. What these tests measure is what a
+    request costs while the listener keeps up; a machine too busy to run the
+    listener's thread for a while sends requests to the database, as it
+    should, and must not fail them.
+    """
     _until(
-        lambda: freshness.listener_alive() and freshness.known_state() is not None,
-        message="the listener's first read",
+        lambda: (
+            freshness.listener_alive()
+            and freshness._known is not None
+            and time.monotonic() - freshness._known.confirmed < BOUND / 3
+        ),
+        message="a recent read by the listener",
     )
 
 
@@ -361,6 +372,7 @@ def test_a_cached_article_page_makes_no_query_in_the_steady_state(
         assert again.content == first.content
         # Longer than the bound: the listener, not a request, keeps it known.
         time.sleep(BOUND * 1.5)
+        _listener_confirmed()
     with django_assert_num_queries(0):
         not_modified = client.get(path, HTTP_IF_NONE_MATCH=first["ETag"])
     assert not_modified.status_code == 304
@@ -380,6 +392,7 @@ def test_the_uncached_article_page_makes_one_query(
     assert queries.captured_queries[0]["sql"].startswith("EXECUTE ")
     # The one query is the connection's health check too: no "SELECT 1".
     assert connection.health_check_done
+    _listener_confirmed()
     # A connection the server dropped is replaced, and prepares it again.
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
@@ -392,6 +405,7 @@ def test_the_uncached_article_page_makes_one_query(
         again = client.get(path)
     assert again.content == first.content
     assert all(q["sql"].startswith("EXECUTE ") for q in queries.captured_queries)
+    _listener_confirmed()
     with django_assert_num_queries(1):
         client.get(path)
 
@@ -493,6 +507,17 @@ def _polled(server, path, requests=20):
     """Whether ``requests`` requests in a row made no query."""
     return all(server.queries(path) == (200, 0) for _ in range(requests))
 
+
+def _queries_over(server, path, seconds, **headers):
+    """Request ``path`` every 50 ms for ``seconds``: each (status, queries)."""
+    seen = []
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        seen.append(server.queries(path, **headers))
+        time.sleep(0.05)
+    return seen
+
+
 def test_on_sqlite_a_cached_page_makes_no_query_in_the_steady_state(
     sqlite_server, live
 ):
@@ -501,14 +526,18 @@ def test_on_sqlite_a_cached_page_makes_no_query_in_the_steady_state(
     # Each worker's first requests read the generation, until its listener's
     # first poll.
     _until(lambda: _polled(server, path), message="no query per request")
-    # Longer than the bound: the polls, not the requests, keep it known.
-    deadline = time.monotonic() + BOUND * 3
-    while time.monotonic() < deadline:
-        assert server.queries(path) == (200, 0)
-        time.sleep(0.05)
+    # Longer than the bound: the polls, not the requests, keep it known. A
+    # request that finds the last poll older than the bound (its thread
+    # starved on a busy machine) reads the database, as it must; without
+    # the polls every request would.
+    seen = _queries_over(server, path, BOUND * 6)
+    assert {status for status, _ in seen} == {200}
+    assert sum(1 for _, count in seen if count == 0) >= 0.75 * len(seen), seen
     with urllib.request.urlopen(server.base + path, timeout=5) as response:  # noqa: S310
         etag = response.headers["ETag"]
-    assert server.queries(path, **{"If-None-Match": etag}) == (304, 0)
+    seen = _queries_over(server, path, BOUND * 2, **{"If-None-Match": etag})
+    assert {status for status, _ in seen} == {304}
+    assert sum(1 for _, count in seen if count == 0) >= 0.75 * len(seen), seen
 
 
 def test_on_sqlite_a_change_in_another_process_is_served_within_the_bound(
