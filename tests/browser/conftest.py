@@ -4,6 +4,7 @@ them, and a live server that serves static files the way production does.
 """
 
 import os
+import threading
 
 import pytest
 import reversion
@@ -59,14 +60,62 @@ def live_server(django_db_setup, django_db_blocker):
     """
     with django_db_blocker.unblock():
         server = LiveServer("127.0.0.1", start=False)
-    server.thread.static_handler = _no_static_handler
+    server.gate = Gate()
+    server.thread.static_handler = server.gate.wrap
     server.start()
     yield server
     server.stop()
 
 
-def _no_static_handler(handler):
-    return handler
+class Gate:
+    """
+    Around the live server's application. On SQLite's in-memory database the
+    server's threads share the test's connection, so a request still running
+    when the test ends (an autosave or a preview the closed page had sent)
+    would write into the flush of the database under it, and fail the flush.
+    ``shut()`` refuses new requests (503, without touching the database) and
+    waits for those running to finish; ``reopen()`` lets them in again.
+    """
+
+    def __init__(self):
+        self._condition = threading.Condition()
+        self._open = True
+        self._running = 0
+
+    def wrap(self, app):
+        def gated(environ, start_response):
+            with self._condition:
+                if not self._open:
+                    start_response("503 Service Unavailable", [])
+                    return [b""]
+                self._running += 1
+            try:
+                # The whole body inside the gate: a streamed one may query.
+                result = app(environ, start_response)
+                try:
+                    return [b"".join(result)]
+                finally:
+                    if hasattr(result, "close"):
+                        result.close()
+            finally:
+                with self._condition:
+                    self._running -= 1
+                    self._condition.notify_all()
+
+        return gated
+
+    def shut(self, timeout=30.0):
+        with self._condition:
+            self._open = False
+            if not self._condition.wait_for(lambda: self._running == 0, timeout):
+                raise AssertionError(
+                    f"{self._running} requests still running {timeout} s after "
+                    "the test ended"
+                )
+
+    def reopen(self):
+        with self._condition:
+            self._open = True
 
 
 @pytest.fixture
@@ -76,6 +125,7 @@ def new_page(browser, live_server):
     at a desktop size unless told. Fails the test on any JavaScript error.
     """
     contexts, errors = [], []
+    live_server.gate.reopen()
 
     def make(viewport=DESKTOP, **options):
         context = browser.new_context(
@@ -91,11 +141,8 @@ def new_page(browser, live_server):
     for context in contexts:
         context.close()
     # A request the pages left in flight (an autosave, a preview) ends before
-    # the test's database is flushed under it: the server's threads, one per
-    # connection, end once the closed pages' connections are gone.
-    httpd = getattr(live_server.thread, "httpd", None)
-    for thread in list(getattr(httpd, "_threads", ())):
-        thread.join(timeout=10)
+    # the test's database is flushed under it, and none starts after.
+    live_server.gate.shut()
     assert not errors, "JavaScript errors:\n" + "\n".join(errors)
 
 
