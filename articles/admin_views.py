@@ -199,14 +199,21 @@ class ArticleActionsMixin:
         value = request.POST.get("publish_at", "").strip()
         try:
             when = timezone.make_aware(datetime.strptime(value, SCHEDULE_FORMAT))
+            problems = workflow.schedule_time_problems(when)
         except (ValueError, OverflowError):
+            when, problems = None, []
+        if when is None or problems:
             # Rights first: a forged POST gets the reason, not a date error.
             if reasons := workflow.check_schedule(article, user=request.user):
                 raise PermissionDenied(" ".join(reasons)) from None
             self.message_user(
                 request,
-                "Not scheduled: give the date and time to publish at, for "
-                "example 2026-12-24 06:00.",
+                "Not scheduled: "
+                + (
+                    " ".join(problems)
+                    or "give the date and time to publish at, for example "
+                    "2026-12-24 06:00."
+                ),
                 messages.ERROR,
             )
             return self._back_to_article(article)

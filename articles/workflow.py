@@ -15,6 +15,7 @@ is ``articles.staleness``.
 """
 
 import logging
+from datetime import UTC
 
 import reversion
 from django.conf import settings
@@ -520,6 +521,18 @@ def check_schedule(article: Article, *, user) -> list[str]:
     return []
 
 
+def schedule_time_problems(publish_at) -> list[str]:
+    """What is wrong with ``publish_at`` as a time to publish at, if anything."""
+    try:
+        publish_at.astimezone(UTC)  # what the database stores
+    except (OverflowError, ValueError):
+        return [
+            f"{publish_at:%Y-%m-%d %H:%M} is outside the times the newsroom can "
+            "store: give a date between the years 2 and 9998."
+        ]
+    return []
+
+
 def schedule(article: Article, *, user, publish_at) -> Article:
     """
     Publish ``article`` by itself at ``publish_at`` (None: cancel), as
@@ -528,6 +541,8 @@ def schedule(article: Article, *, user, publish_at) -> Article:
     """
     if reasons := check_schedule(article, user=user):
         raise refuse(user, f"schedule article {article.pk}", reasons)
+    if publish_at is not None and (reasons := schedule_time_problems(publish_at)):
+        raise invalid(reasons, "bad_time")
     with transaction.atomic():
         article = Article.objects.select_for_update().get(pk=article.pk)
         with reversion.create_revision():

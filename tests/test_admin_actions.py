@@ -110,3 +110,28 @@ def test_a_button_is_shown_when_its_check_passes_and_refused_with_its_reason(
     if not shown:
         assert response.status_code in (200, 403)
         assert reasons[0] in html.unescape(response.content.decode())
+
+
+@pytest.mark.parametrize(
+    "zone, value",
+    [
+        ("Europe/Berlin", "0001-01-01T00:30"),
+        ("America/New_York", "9999-12-31T23:59"),
+        ("UTC", "31 December"),
+    ],
+)
+def test_a_time_the_database_cannot_store_is_refused_with_the_reason(
+    people, settings, zone, value
+):
+    settings.TIME_ZONE = zone
+    article = _article(people, live=False)
+    client = Client()
+    client.force_login(people["publisher"])
+    url = reverse("admin:articles_article_schedule", args=[article.pk])
+    response = client.post(url, {"publish_at": value}, follow=True)
+    assert response.status_code == 200
+    text = html.unescape(response.content.decode())
+    assert "Not scheduled:" in text
+    if "T" in value:
+        assert "outside the times the newsroom can store" in text
+    assert Article.objects.get(pk=article.pk).publish_at is None
