@@ -45,6 +45,11 @@ class ArticlesConfig(AppConfig):
                 sender=self.get_model("Citation"),
                 dispatch_uid=f"stale-citation-{signal is post_save}",
             )
+        # The claimant's name and kind and a source's title and address are
+        # printed in the ClaimReview: a change to them makes the ratings
+        # that rest on them stale, whatever door made it.
+        post_save.connect(_entity_words, sender=Entity, dispatch_uid="stale-entity")
+        post_save.connect(_source_words, sender=Source, dispatch_uid="stale-source")
         # Search indexes are not models: fill them for published versions that
         # a fixture (loaddata of a backup) brings back.
         post_save.connect(
@@ -97,6 +102,20 @@ def _claim_saved(sender, instance, created, raw=False, update_fields=None, **kwa
         from .staleness import claim_changed
 
         claim_changed(instance, created=created, update_fields=update_fields)
+
+
+def _entity_words(sender, instance, raw=False, **kwargs):
+    if not raw:
+        from .staleness import words_changed
+
+        words_changed(entity=instance)
+
+
+def _source_words(sender, instance, raw=False, **kwargs):
+    if not raw:
+        from .staleness import words_changed
+
+        words_changed(source=instance)
 
 
 def _citation_changed(sender, instance, raw=False, **kwargs):

@@ -17,7 +17,7 @@ said in an editor's words.
 import hashlib
 import json
 
-from .models import AnchorState, Citation, Claim
+from .models import AnchorState, Citation, Claim, Rating
 
 
 def _citation_rows(citations) -> list[list]:
@@ -79,9 +79,7 @@ def claim_fingerprint(claim: Claim, citations=None) -> str:
 
 def is_stale(claim: Claim) -> bool:
     """Whether the claim changed after it was rated."""
-    if not claim.is_rated:
-        return False
-    return claim.checked_fingerprint != claim_fingerprint(claim)
+    return bool(stale_reasons(claim))
 
 
 def check_snapshot(claim: Claim, citations=None) -> dict:
@@ -93,12 +91,14 @@ def check_snapshot(claim: Claim, citations=None) -> dict:
         "quote": claim.quote,
         "claimant": claim.claimant_id,
         "claimant_name": claimant.name if claimant else "",
+        "claimant_kind": claimant.kind if claimant else "",
         "statement": claim.statement.strip(),
         "kind": claim.kind,
         "citations": [
             {
                 "source": c.source_id,
                 "title": c.source.title,
+                "url": c.source.url,
                 "relation": c.relation,
                 "excerpt": c.excerpt.strip(),
                 "locator": c.locator.strip(),
@@ -128,7 +128,9 @@ def stale_reasons(claim: Claim, citations=None) -> list[str]:
     if citations is None:
         citations = list(claim.citations.select_related("source"))
     if claim.checked_fingerprint == claim_fingerprint(claim, citations):
-        return []
+        # The claim's own fields hold; the names and addresses the
+        # ClaimReview prints live on the claimant and the sources.
+        return _words_reasons(claim, claim.checked_snapshot or {}, citations)
     checked = claim.checked_snapshot or {}
     if "restored" in checked:
         return [checked["restored"]]
@@ -140,7 +142,64 @@ def stale_reasons(claim: Claim, citations=None) -> list[str]:
     reasons = _claim_reasons(claim, checked)
     reasons += _media_reasons(checked.get("media"), media_words(claim))
     reasons += _citation_reasons(checked, check_snapshot(claim, citations))
+    reasons += _words_reasons(claim, checked, citations)
     return reasons or ["what it says changed after the check"]
+
+
+def _words_reasons(claim: Claim, checked: dict, citations) -> list[str]:
+    """
+    How the claimant's name or kind, or a cited source's title or address,
+    changed since the check: the ClaimReview prints them (its author, its
+    appearance), so they are part of what the rating covers. Checks recorded
+    before the snapshot held a value are not judged on it.
+    """
+    reasons = []
+    if claim.claimant_id and checked.get("claimant") == claim.claimant_id:
+        claimant = claim.claimant
+        before = checked.get("claimant_name")
+        if before is not None and before != claimant.name:
+            reasons.append(f"the claimant's name changed from {before} to {claimant}")
+        before = checked.get("claimant_kind")
+        if before and before != claimant.kind:
+            reasons.append(
+                f"{claimant}'s kind changed from {before} to {claimant.kind}"
+            )
+    cited = {(c["source"], c["relation"]): c for c in checked.get("citations", [])}
+    for citation in citations:
+        before = cited.get((citation.source_id, citation.relation))
+        if before is None:
+            continue
+        source = citation.source
+        if "title" in before and before["title"] != source.title:
+            reasons.append(
+                f"the source “{short(before['title'])}” is now called "
+                f"“{short(source.title)}”"
+            )
+        if "url" in before and before["url"] != source.url:
+            reasons.append(
+                f"the address of {short(source.title)} changed from "
+                f"{before['url'] or 'none'} to {source.url or 'none'}"
+            )
+    return reasons
+
+
+def words_changed(*, entity=None, source=None) -> None:
+    """
+    After an entity or a source was saved (a signal, so every door keeps it):
+    the rated claims it names or that cite it go stale when what the
+    ClaimReview prints of it changed since their check, and come back when
+    it is changed back; their signed-off articles go back to review.
+    """
+    claims = Claim.objects.exclude(rating=Rating.UNRATED)
+    if entity is not None:
+        claims = claims.filter(claimant=entity)
+    else:
+        claims = claims.filter(citations__source=source).distinct()
+    for claim in claims.select_related("article", "claimant"):
+        checked = claim.checked_snapshot or {}
+        citations = claim.citations.select_related("source")
+        if claim.stale or _words_reasons(claim, checked, citations):
+            claim_changed(claim, created=False)
 
 
 def _claim_reasons(claim: Claim, checked: dict) -> list[str]:

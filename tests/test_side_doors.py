@@ -203,6 +203,56 @@ def test_a_change_to_what_the_claimreview_says_makes_the_rating_stale(
     assert reason in blockers[0].message
 
 
+@pytest.mark.parametrize(
+    ("model", "changes", "reason"),
+    [
+        (
+            "entity",
+            {"name": "Jane Doe"},
+            "the claimant's name changed from Acme Corp to Jane Doe",
+        ),
+        ("entity", {"kind": "person"}, "Acme Corp's kind changed from organization"),
+        (
+            "source",
+            {"title": "Fabricated interview"},
+            "the source “Acme annual report” is now called “Fabricated interview”",
+        ),
+        (
+            "source",
+            {"url": "https://elsewhere.example/fabricated"},
+            "to https://elsewhere.example/fabricated",
+        ),
+    ],
+)
+def test_an_edit_of_the_claimant_or_a_cited_source_makes_the_rating_stale(
+    people, model, changes, reason
+):
+    """The ClaimReview prints the claimant's name and kind, and each source's
+    title and address: changed through their own admin pages by a reporter,
+    the rating no longer covers what is published, until it is re-checked."""
+    article = rated_article(people, rating=Rating.FALSE)
+    claim = article.claims.get()
+    workflow.publish(article, user=people["publisher"])
+    obj = claim.claimant if model == "entity" else claim.citations.get().source
+    before = {field: getattr(obj, field) for field in changes}
+    client = client_of(people["reporter"])
+    url = change_page(obj)
+    data = form_data(client.get(url), f"{model}_form")
+    data.update(changes)
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content[:3000]
+    claim.refresh_from_db()
+    assert claim.stale
+    blockers = [b for b in gate_blockers(article) if b.code == "stale"]
+    assert len(blockers) == 1 and reason in blockers[0].message
+    # Changed back, the check holds again.
+    data.update(before)
+    client.post(url, data)
+    claim.refresh_from_db()
+    assert not claim.stale
+    assert not [b for b in gate_blockers(article) if b.code == "stale"]
+
+
 # 3. Restoring a revision --------------------------------------------------------------
 
 
