@@ -601,6 +601,26 @@ def check_confirm_move(source: Source, *, user) -> list[str]:
     return []
 
 
+def _move_checks(source: Source, old: str) -> None:
+    """
+    The checks of the claims citing ``source`` were made of its text at
+    ``old``; a confirmed move found the same text at the new address, so
+    they hold at the new one (a rating covers a source's address: without
+    this, confirming a move would make every rating resting on it stale).
+    Written without saving the claims: nothing of theirs changed.
+    """
+    from articles.models import Claim
+
+    for claim in Claim.objects.filter(citations__source=source).distinct():
+        snapshot = claim.checked_snapshot or {}
+        cited = snapshot.get("citations", [])
+        if any(c.get("source") == source.pk and c.get("url") == old for c in cited):
+            for c in cited:
+                if c.get("source") == source.pk and c.get("url") == old:
+                    c["url"] = source.url
+            Claim.objects.filter(pk=claim.pk).update(checked_snapshot=snapshot)
+
+
 def confirm_move(source: Source, *, user) -> Source:
     """Point ``source`` at the address it moved to (an editor confirmed it)."""
     import reversion
@@ -612,6 +632,7 @@ def confirm_move(source: Source, *, user) -> Source:
         watch = source.watch
         old, source.url = source.url, watch.moved_to[:500]
         source.full_clean()
+        _move_checks(source, old)
         source.save()
         watch.state, watch.moved_to = SourceState.ALIVE, ""
         watch.save()

@@ -260,6 +260,10 @@ def test_a_moved_source_is_recorded_and_updated_once_an_editor_confirms(
     source.refresh_from_db()
     assert source.url == local_web("/2026/report")
     assert Watch.objects.get(source=source).state == SourceState.ALIVE
+    # The same text at the new address: the rating still holds.
+    claim.refresh_from_db()
+    assert not claim.stale
+    assert gate.gate_blockers(article) == []
 
 
 def test_check_sources_command_prints_json(rated, httpserver):
