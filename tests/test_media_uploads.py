@@ -369,3 +369,109 @@ def test_import_media_needs_the_right(people, tmp_path):
     path.write_bytes(image_file())
     with pytest.raises(CommandError, match="may not add images"):
         call_command("import_media", str(path), "--user", "nobody")
+
+
+# Phones' multi-picture JPEGs, hidden segments, the same picture twice ---------------
+
+
+def _mpo(size=(60, 40)) -> bytes:
+    """A JPEG with a second picture (MPO): the first red and turned, with GPS."""
+    first = PILImage.new("RGB", size, (10, 200, 10))
+    first.paste((250, 0, 0), (0, 0, 10, 10))  # a red corner, top left
+    second = PILImage.new("RGB", size, (0, 0, 250))
+    exif = first.getexif()
+    exif[ORIENTATION] = 6
+    exif[GPS_IFD] = {1: "N", 2: (48.0, 51.0, 24.0), 3: "E", 4: (2.0, 21.0, 3.0)}
+    out = io.BytesIO()
+    first.save(out, "MPO", save_all=True, append_images=[second], exif=exif)
+    data = out.getvalue()
+    assert PILImage.open(io.BytesIO(data)).format == "MPO"
+    return data
+
+
+def _assert_first_picture_upright_without_location(image: Image) -> None:
+    assert (image.format, image.width, image.height) == ("jpeg", 40, 60)
+    assert image.file.name.endswith(".jpg")
+    stored = open_stored(image)
+    assert stored.format == "JPEG" and getattr(stored, "n_frames", 1) == 1
+    assert dict(stored.getexif()) == {}
+    red = stored.convert("RGB").getpixel((35, 4))  # the corner, turned
+    assert red[0] > 200 and red[2] < 80, red
+    with image.file.open("rb") as handle:
+        data = handle.read()
+    assert b"MPF\0" not in data and data.endswith(b"\xff\xd9")
+    assert data.count(b"\xff\xd8") == 1  # one picture: the second is gone
+
+
+def test_a_phones_multi_picture_jpeg_is_added_in_the_admin_as_a_jpeg(client, people):
+    client.force_login(people["reporter"])
+    response = client.post(
+        "/admin/media/image/add/",
+        {
+            "upload": SimpleUploadedFile("phone.jpg", _mpo(), "image/jpeg"),
+            "alt": "A field",
+            "credit": "Photo: Desk",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    image = Image.objects.get()
+    _assert_first_picture_upright_without_location(image)
+    served = client.get(f"/media/{image.file.name}")
+    assert served["Content-Type"] == "image/jpeg"
+
+
+def test_import_media_adds_a_multi_picture_jpeg_as_a_jpeg(people, tmp_path):
+    path = tmp_path / "phone.jpg"
+    path.write_bytes(_mpo())
+    out = io.StringIO()
+    call_command("import_media", str(path), "--user", "rita", stdout=out)
+    image = Image.objects.get()
+    assert out.getvalue().split() == [str(image.pk)]
+    _assert_first_picture_upright_without_location(image)
+
+
+def _with_segment(jpeg: bytes, marker: int, payload: bytes) -> bytes:
+    """``jpeg`` with an application segment put right after its start."""
+    segment = bytes((0xFF, marker)) + (len(payload) + 2).to_bytes(2) + payload
+    return jpeg[:2] + segment + jpeg[2:]
+
+
+@pytest.mark.parametrize(
+    "dirty",
+    [
+        pytest.param(
+            lambda clean: _with_segment(clean, 0xE3, b"GPSTEXT 51.50N"), id="APP3"
+        ),
+        pytest.param(
+            lambda clean: _with_segment(clean, 0xEC, b"Ducky GPSTEXT"), id="APP12"
+        ),
+        pytest.param(
+            lambda clean: clean + b"GPSTEXT 51.50N after the end", id="trailing"
+        ),
+        pytest.param(
+            lambda clean: _with_segment(clean + b"GPSTEXT", 0xE5, b"GPSTEXT x"),
+            id="both",
+        ),
+    ],
+)
+def test_hidden_jpeg_segments_and_trailing_bytes_are_removed_losslessly(staff, dirty):
+    clean = image_file(size=(64, 48))
+    assert check_upload(clean, name="clean.jpg").data == clean
+    image = library.add_image(dirty(clean), user=staff, name="dirty.jpg", alt="x")
+    with image.file.open("rb") as handle:
+        kept = handle.read()
+    assert b"GPSTEXT" not in kept
+    # Nothing but the hidden data went: the very bytes of the clean file.
+    assert kept == clean
+    assert check_upload(kept, name="again.jpg").data == kept
+
+
+def test_exif_is_removed_without_encoding_an_upright_jpeg_again(staff):
+    picture = PILImage.new("RGB", (64, 48), (10, 200, 10))
+    exif = picture.getexif()
+    exif[GPS_IFD] = {1: "N", 2: (48.0, 51.0, 24.0), 3: "E", 4: (2.0, 21.0, 3.0)}
+    with_exif, without = io.BytesIO(), io.BytesIO()
+    picture.save(with_exif, "JPEG", exif=exif, quality=80)
+    picture.save(without, "JPEG", quality=80)
+    checked = check_upload(with_exif.getvalue(), name="gps.jpg")
+    assert checked.data == without.getvalue()
