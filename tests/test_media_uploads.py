@@ -475,3 +475,92 @@ def test_exif_is_removed_without_encoding_an_upright_jpeg_again(staff):
     picture.save(without, "JPEG", quality=80)
     checked = check_upload(with_exif.getvalue(), name="gps.jpg")
     assert checked.data == without.getvalue()
+
+
+def _admin_form(upload, **words) -> dict:
+    return {
+        "upload": upload,
+        "alt": "x",
+        "credit": "",
+        "licence": "",
+        "caption": "",
+        "title": "",
+        "source_url": "",
+        **words,
+    }
+
+
+def test_the_same_picture_again_in_the_admin_says_which_and_stores_nothing(
+    client, people, media_root
+):
+    data = image_file(size=(90, 60))
+    first = library.add_image(data, user=people["reporter"], name="a.jpg", alt="Boat")
+    before = stored_files(media_root)
+    client.force_login(people["reporter"])
+    response = client.post(
+        "/admin/media/image/add/",
+        _admin_form(SimpleUploadedFile("again.jpg", data), alt="Other words"),
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"again.jpg: this image is already in the library as #{first.pk}" in page
+    assert f'href="/admin/media/image/{first.pk}/change/"' in page
+    assert Image.objects.count() == 1 and stored_files(media_root) == before
+
+
+def test_replacing_a_file_with_another_images_picture_is_refused_in_the_admin(
+    client, people, media_root
+):
+    boat = library_image(people["reporter"], alt="Boat")
+    harbour = library_image(people["reporter"], alt="Harbour")
+    with boat.file.open("rb") as handle:
+        boats_file = handle.read()
+    before = stored_files(media_root)
+    client.force_login(people["reporter"])
+    response = client.post(
+        f"/admin/media/image/{harbour.pk}/change/",
+        _admin_form(
+            SimpleUploadedFile("boat.jpg", boats_file),
+            alt="Harbour",
+            credit=harbour.credit,
+            licence=harbour.licence,
+        ),
+    )
+    assert response.status_code == 200
+    assert (
+        f"boat.jpg: this image is already in the library as #{boat.pk}"
+        in response.content.decode()
+    )
+    kept = Image.objects.get(pk=harbour.pk)
+    assert (kept.sha256, kept.file.name) == (harbour.sha256, harbour.file.name)
+    assert stored_files(media_root) == before
+
+
+def test_import_media_refuses_a_picture_the_library_has_and_adds_nothing(
+    people, tmp_path
+):
+    first = library_image(people["reporter"])
+    with first.file.open("rb") as handle:
+        known = tmp_path / "known.jpg"
+        known.write_bytes(handle.read())
+    new = tmp_path / "new.png"
+    new.write_bytes(image_file("PNG", size=(70, 50)))
+    err = io.StringIO()
+    with pytest.raises(CommandError) as failed:
+        call_command("import_media", str(new), str(known), "--user", "rita", stderr=err)
+    assert "1 of 2 file(s) refused; nothing was added" in str(failed.value)
+    assert f"{known}: this image is already in the library as #{first.pk}" in (
+        err.getvalue()
+    )
+    assert list(Image.objects.all()) == [first]
+
+
+def test_import_media_refuses_the_same_picture_given_twice(people, tmp_path):
+    one, two = tmp_path / "one.jpg", tmp_path / "two.jpg"
+    one.write_bytes(image_file(size=(70, 50)))
+    two.write_bytes(one.read_bytes())
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_media", str(one), str(two), "--user", "rita", stderr=err)
+    assert f"{two}: this is the same picture as {one}" in err.getvalue()
+    assert not Image.objects.exists()
