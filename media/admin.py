@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, Q, Subquery
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.html import format_html
 
 from newsroom.admin_base import GuardedVersionAdmin
@@ -61,9 +62,25 @@ class ImageForm(forms.ModelForm):
         try:
             check_size(upload.size, name=upload.name)
             data = b"".join(upload.chunks())
-            self.checked = check_upload(data, name=upload.name)
+            checked = check_upload(data, name=upload.name)
         except ValidationError as error:
             raise forms.ValidationError(error.messages, code=error.code) from None
+        # Asked here, not left to the rule at save time: a refusal there
+        # would come after the form validated, as an error page.
+        replacing = self.instance if self.instance.pk is not None else None
+        if reasons := library.check_new_file(
+            checked, name=upload.name, image=replacing
+        ):
+            existing = library.same_picture(checked, image=replacing)
+            if existing is not None:
+                link = format_html(
+                    ' <a href="{}">Open #{}</a>.',
+                    reverse("admin:media_image_change", args=[existing.pk]),
+                    existing.pk,
+                )
+                reasons = [format_html("{}{}", reason, link) for reason in reasons]
+            raise forms.ValidationError(reasons, code="duplicate")
+        self.checked = checked
         return upload
 
 

@@ -5,7 +5,9 @@ here with its ``check_*`` twin (as ``articles.workflow``), which the admin,
 
 - ``add_image``: a checked upload (``media.validation``) becomes a library
   image, its file stored under its content hash, its renditions asked of
-  the background worker.
+  the background worker. A picture the library already has is refused
+  (``check_new_file``, which the upload form and ``import_media`` ask
+  first, so that they say so instead of failing on save).
 - ``save_image``: its words (alt text, caption, credit, licence, source).
 - ``replace_image``: a new file for the same library item. The old file is
   kept: published versions show what they were published with (their pages
@@ -78,17 +80,34 @@ def check_delete_image(image: Image, *, user) -> list[str]:
     ]
 
 
-def _duplicate(checked: CheckedImage, *, name: str, exclude=None) -> None:
+def same_picture(checked: CheckedImage, *, image: Image | None = None) -> Image | None:
+    """The library image (other than ``image``) whose file is ``checked``'s."""
     same = Image.objects.filter(sha256=checked.sha256)
-    if exclude is not None:
-        same = same.exclude(pk=exclude.pk)
-    existing = same.first()
-    if existing is not None:
-        raise ValidationError(
-            f"{name}: this image is already in the library as {existing}: use "
-            "that one (the same picture once, with one credit).",
-            code="duplicate",
-        )
+    if image is not None and image.pk is not None:
+        same = same.exclude(pk=image.pk)
+    return same.order_by("pk").first()
+
+
+def check_new_file(
+    checked: CheckedImage, *, name: str, image: Image | None = None
+) -> list[str]:
+    """
+    Whether ``checked`` (uploaded as ``name``) may become a library file, new
+    or as ``image``'s replacement; why not: the same picture is in the
+    library once, with one credit.
+    """
+    existing = same_picture(checked, image=image)
+    if existing is None:
+        return []
+    return [
+        f"{name}: this image is already in the library as {existing}: use "
+        "that one (the same picture once, with one credit)."
+    ]
+
+
+def _refuse_duplicate(checked: CheckedImage, *, name: str, image=None) -> None:
+    if reasons := check_new_file(checked, name=name, image=image):
+        raise ValidationError(reasons, code="duplicate")
 
 
 def store(checked: CheckedImage) -> str:
@@ -132,7 +151,7 @@ def add_image(
     if unknown:
         raise TypeError(f"Unknown image fields: {sorted(unknown)}")
     checked = data if isinstance(data, CheckedImage) else check_upload(data, name=name)
-    _duplicate(checked, name=name)
+    _refuse_duplicate(checked, name=name)
     if image is None:
         image = Image(**metadata)
     image.uploaded_by = user
@@ -184,7 +203,7 @@ def replace_image(
     checked = data if isinstance(data, CheckedImage) else check_upload(data, name=name)
     if checked.sha256 == image.sha256:
         return image
-    _duplicate(checked, name=name, exclude=image)
+    _refuse_duplicate(checked, name=name, image=image)
     with transaction.atomic(), reversion.create_revision():
         image = Image.objects.select_for_update().get(pk=image.pk)
         before = image.sha256

@@ -19,9 +19,23 @@ is, not what its name says, and refuses it with the rule and the numbers:
 What is kept: the pixels, turned upright (the EXIF orientation applied)
 and with every piece of metadata removed except the colour profile: no
 location, no camera serial number (which can identify a source), no
-comments. A GIF is kept as a PNG of its first frame. A file that has
-nothing to remove is kept byte for byte, so checking a kept file again
-gives the same file (and the same SHA-256).
+comments. A GIF is kept as a PNG of its first frame. A JPEG with a
+multi-picture segment (MPO, as many phones write) is kept as a JPEG of its
+first picture. A file that has nothing to remove is kept byte for byte, so
+checking a kept file again gives the same file (and the same SHA-256).
+
+A JPEG is read segment by segment, not only through what Pillow reports:
+anything but the JFIF header (without a thumbnail), the colour profile
+(APP2 ICC_PROFILE), the Adobe colour-transform marker (APP14) and the
+picture itself is removed: Exif and XMP (APP1), any other application
+segment (APP2 MPF, APP3 to APP15, whatever they carry), comments, and any
+bytes after the end of the picture (a second picture, or anything
+appended). This is done losslessly, by copying the kept segments and the
+compressed picture as they are. Only a JPEG that must be turned upright is
+decoded and encoded again (quality 92); a file that cannot be walked
+segment by segment although Pillow reads it is encoded again with its own
+quantisation tables and subsampling (``quality="keep"``), or at quality 92
+for an MPO.
 """
 
 import hashlib
@@ -92,10 +106,17 @@ def accepted_formats() -> dict[str, ImageFormat | None]:
         "PNG": ImageFormat.PNG,
         "WEBP": ImageFormat.WEBP,
         "GIF": ImageFormat.PNG,  # its first frame
+        "MPO": ImageFormat.JPEG,  # a JPEG with more pictures: its first
     }
     if features.check("avif"):
         formats["AVIF"] = ImageFormat.AVIF
     return formats
+
+
+def _openers() -> list[str]:
+    """The accepted formats Pillow opens by name (it opens MPO as a JPEG)."""
+    PILImage.init()
+    return [name for name in accepted_formats() if name in PILImage.OPEN]
 
 
 def accepted_names() -> str:
@@ -165,7 +186,7 @@ def _open(data: bytes, name: str) -> PILImage.Image:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", PILImage.DecompressionBombWarning)
-            image = PILImage.open(io.BytesIO(data), formats=list(accepted_formats()))
+            image = PILImage.open(io.BytesIO(data), formats=_openers())
     except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning) as exc:
         found = _PIXELS_IN_MESSAGE.search(str(exc))
         raise _pixels_refusal(
@@ -209,13 +230,70 @@ def _decode(image: PILImage.Image, name: str) -> None:
         ) from None
 
 
-def _needs_rewrite(image: PILImage.Image) -> bool:
+def _kept_segment(marker: int, payload: bytes) -> bool:
+    """Whether a JPEG segment before or between the scans is kept as it is."""
+    if marker == 0xE0:  # JFIF, only without a thumbnail (the uncropped picture)
+        return payload.startswith(b"JFIF\0") and payload[12:14] in (b"", b"\0\0")
+    if marker == 0xE2:
+        return payload.startswith(b"ICC_PROFILE\0")
+    if marker == 0xEE:
+        return payload.startswith(b"Adobe")
+    return not (0xE0 <= marker <= 0xEF or marker == 0xFE)  # APPn, comments
+
+
+def _jpeg_without_metadata(data: bytes) -> bytes | None:
+    """
+    ``data``'s first picture with only the segments ``_kept_segment`` keeps
+    (the same bytes when nothing is removed); None when the file cannot be
+    walked segment by segment.
+    """
+    if not data.startswith(b"\xff\xd8"):
+        return None
+    kept, pos, end = [b"\xff\xd8"], 2, len(data)
+    while pos < end:
+        if data[pos] != 0xFF:
+            return None
+        while pos < end and data[pos] == 0xFF:  # fill bytes
+            pos += 1
+        if pos >= end:
+            return None
+        marker, pos = data[pos], pos + 1
+        if marker == 0xD9:  # the end of the (first) picture: nothing after it
+            kept.append(b"\xff\xd9")
+            return b"".join(kept)
+        if 0xD0 <= marker <= 0xD7 or marker == 0x01:
+            kept.append(bytes((0xFF, marker)))
+            continue
+        if pos + 2 > end:
+            return None
+        length = int.from_bytes(data[pos : pos + 2])
+        if length < 2 or pos + length > end:
+            return None
+        start, pos = pos - 2, pos + length
+        if marker == 0xDA:  # a scan: its compressed data runs to the next marker
+            while True:
+                pos = data.find(b"\xff", pos)
+                if pos < 0 or pos + 1 >= end:
+                    return None
+                following = data[pos + 1]
+                if following == 0 or 0xD0 <= following <= 0xD7 or following == 0xFF:
+                    pos += 1 if following == 0xFF else 2
+                    continue
+                break
+        if _kept_segment(marker, data[start + 4 : start + 2 + length]):
+            kept.append(data[start:pos])
+    return None
+
+
+def _needs_rewrite(image: PILImage.Image, data: bytes) -> bool:
     """Whether anything besides the pixels and the colour profile would be kept."""
-    if image.format == "GIF":
+    if image.format in ("GIF", "MPO"):
         return True
     if set(image.info) - HARMLESS_INFO:
         return True  # EXIF, XMP, IPTC, comments, text chunks
-    return image.getexif().get(ORIENTATION, 1) != 1
+    if image.getexif().get(ORIENTATION, 1) != 1:
+        return True
+    return image.format == "JPEG" and _jpeg_without_metadata(data) != data
 
 
 def _encode(image: PILImage.Image, fmt: ImageFormat, *, keep_quality: bool) -> bytes:
@@ -245,6 +323,24 @@ def _encode(image: PILImage.Image, fmt: ImageFormat, *, keep_quality: bool) -> b
     return out.getvalue()
 
 
+def _rewrite(image: PILImage.Image, data: bytes, fmt: ImageFormat) -> bytes:
+    """The file to keep: losslessly stripped when a JPEG need not be turned."""
+    upright = image.getexif().get(ORIENTATION, 1) == 1
+    if fmt == ImageFormat.JPEG and upright:
+        stripped = _jpeg_without_metadata(data)
+        if stripped is not None:
+            # What Pillow decoded whole must decode whole without what was
+            # removed; if not, the walk misread the file: encode it instead.
+            try:
+                kept = PILImage.open(io.BytesIO(stripped), formats=["JPEG"])
+                kept.load()
+            except (OSError, SyntaxError, ValueError, EOFError):
+                kept = None
+            if kept and kept.format == "JPEG" and kept.size == image.size:
+                return stripped
+    return _encode(image, fmt, keep_quality=image.format == "JPEG")
+
+
 def check_upload(data: bytes, *, name: str) -> CheckedImage:
     """
     Check ``data`` (a whole uploaded file, called ``name``) and return what
@@ -253,9 +349,16 @@ def check_upload(data: bytes, *, name: str) -> CheckedImage:
     check_size(len(data), name=name)
     image = _open(data, name)
     _decode(image, name)
-    fmt = accepted_formats()[image.format]
-    if _needs_rewrite(image):
-        data = _encode(image, fmt, keep_quality=image.format == "JPEG")
+    fmt = accepted_formats().get(image.format)
+    if fmt is None:
+        raise _refuse(
+            name,
+            f"this is a {image.format} image; the library takes {accepted_names()} "
+            "images: export it as one of those and upload that.",
+            "format_not_accepted",
+        )
+    if _needs_rewrite(image, data):
+        data = _rewrite(image, data, fmt)
         width, height = PILImage.open(io.BytesIO(data)).size
     else:
         width, height = image.size

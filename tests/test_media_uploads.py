@@ -369,3 +369,198 @@ def test_import_media_needs_the_right(people, tmp_path):
     path.write_bytes(image_file())
     with pytest.raises(CommandError, match="may not add images"):
         call_command("import_media", str(path), "--user", "nobody")
+
+
+# Phones' multi-picture JPEGs, hidden segments, the same picture twice ---------------
+
+
+def _mpo(size=(60, 40)) -> bytes:
+    """A JPEG with a second picture (MPO): the first red and turned, with GPS."""
+    first = PILImage.new("RGB", size, (10, 200, 10))
+    first.paste((250, 0, 0), (0, 0, 10, 10))  # a red corner, top left
+    second = PILImage.new("RGB", size, (0, 0, 250))
+    exif = first.getexif()
+    exif[ORIENTATION] = 6
+    exif[GPS_IFD] = {1: "N", 2: (48.0, 51.0, 24.0), 3: "E", 4: (2.0, 21.0, 3.0)}
+    out = io.BytesIO()
+    first.save(out, "MPO", save_all=True, append_images=[second], exif=exif)
+    data = out.getvalue()
+    assert PILImage.open(io.BytesIO(data)).format == "MPO"
+    return data
+
+
+def _assert_first_picture_upright_without_location(image: Image) -> None:
+    assert (image.format, image.width, image.height) == ("jpeg", 40, 60)
+    assert image.file.name.endswith(".jpg")
+    stored = open_stored(image)
+    assert stored.format == "JPEG" and getattr(stored, "n_frames", 1) == 1
+    assert dict(stored.getexif()) == {}
+    red = stored.convert("RGB").getpixel((35, 4))  # the corner, turned
+    assert red[0] > 200 and red[2] < 80, red
+    with image.file.open("rb") as handle:
+        data = handle.read()
+    assert b"MPF\0" not in data and data.endswith(b"\xff\xd9")
+    assert data.count(b"\xff\xd8") == 1  # one picture: the second is gone
+
+
+def test_a_phones_multi_picture_jpeg_is_added_in_the_admin_as_a_jpeg(client, people):
+    client.force_login(people["reporter"])
+    response = client.post(
+        "/admin/media/image/add/",
+        {
+            "upload": SimpleUploadedFile("phone.jpg", _mpo(), "image/jpeg"),
+            "alt": "A field",
+            "credit": "Photo: Desk",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    image = Image.objects.get()
+    _assert_first_picture_upright_without_location(image)
+    served = client.get(f"/media/{image.file.name}")
+    assert served["Content-Type"] == "image/jpeg"
+
+
+def test_import_media_adds_a_multi_picture_jpeg_as_a_jpeg(people, tmp_path):
+    path = tmp_path / "phone.jpg"
+    path.write_bytes(_mpo())
+    out = io.StringIO()
+    call_command("import_media", str(path), "--user", "rita", stdout=out)
+    image = Image.objects.get()
+    assert out.getvalue().split() == [str(image.pk)]
+    _assert_first_picture_upright_without_location(image)
+
+
+def _with_segment(jpeg: bytes, marker: int, payload: bytes) -> bytes:
+    """``jpeg`` with an application segment put right after its start."""
+    segment = bytes((0xFF, marker)) + (len(payload) + 2).to_bytes(2) + payload
+    return jpeg[:2] + segment + jpeg[2:]
+
+
+@pytest.mark.parametrize(
+    "dirty",
+    [
+        pytest.param(
+            lambda clean: _with_segment(clean, 0xE3, b"GPSTEXT 51.50N"), id="APP3"
+        ),
+        pytest.param(
+            lambda clean: _with_segment(clean, 0xEC, b"Ducky GPSTEXT"), id="APP12"
+        ),
+        pytest.param(
+            lambda clean: clean + b"GPSTEXT 51.50N after the end", id="trailing"
+        ),
+        pytest.param(
+            lambda clean: _with_segment(clean + b"GPSTEXT", 0xE5, b"GPSTEXT x"),
+            id="both",
+        ),
+    ],
+)
+def test_hidden_jpeg_segments_and_trailing_bytes_are_removed_losslessly(staff, dirty):
+    clean = image_file(size=(64, 48))
+    assert check_upload(clean, name="clean.jpg").data == clean
+    image = library.add_image(dirty(clean), user=staff, name="dirty.jpg", alt="x")
+    with image.file.open("rb") as handle:
+        kept = handle.read()
+    assert b"GPSTEXT" not in kept
+    # Nothing but the hidden data went: the very bytes of the clean file.
+    assert kept == clean
+    assert check_upload(kept, name="again.jpg").data == kept
+
+
+def test_exif_is_removed_without_encoding_an_upright_jpeg_again(staff):
+    picture = PILImage.new("RGB", (64, 48), (10, 200, 10))
+    exif = picture.getexif()
+    exif[GPS_IFD] = {1: "N", 2: (48.0, 51.0, 24.0), 3: "E", 4: (2.0, 21.0, 3.0)}
+    with_exif, without = io.BytesIO(), io.BytesIO()
+    picture.save(with_exif, "JPEG", exif=exif, quality=80)
+    picture.save(without, "JPEG", quality=80)
+    checked = check_upload(with_exif.getvalue(), name="gps.jpg")
+    assert checked.data == without.getvalue()
+
+
+def _admin_form(upload, **words) -> dict:
+    return {
+        "upload": upload,
+        "alt": "x",
+        "credit": "",
+        "licence": "",
+        "caption": "",
+        "title": "",
+        "source_url": "",
+        **words,
+    }
+
+
+def test_the_same_picture_again_in_the_admin_says_which_and_stores_nothing(
+    client, people, media_root
+):
+    data = image_file(size=(90, 60))
+    first = library.add_image(data, user=people["reporter"], name="a.jpg", alt="Boat")
+    before = stored_files(media_root)
+    client.force_login(people["reporter"])
+    response = client.post(
+        "/admin/media/image/add/",
+        _admin_form(SimpleUploadedFile("again.jpg", data), alt="Other words"),
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"again.jpg: this image is already in the library as #{first.pk}" in page
+    assert f'href="/admin/media/image/{first.pk}/change/"' in page
+    assert Image.objects.count() == 1 and stored_files(media_root) == before
+
+
+def test_replacing_a_file_with_another_images_picture_is_refused_in_the_admin(
+    client, people, media_root
+):
+    boat = library_image(people["reporter"], alt="Boat")
+    harbour = library_image(people["reporter"], alt="Harbour")
+    with boat.file.open("rb") as handle:
+        boats_file = handle.read()
+    before = stored_files(media_root)
+    client.force_login(people["reporter"])
+    response = client.post(
+        f"/admin/media/image/{harbour.pk}/change/",
+        _admin_form(
+            SimpleUploadedFile("boat.jpg", boats_file),
+            alt="Harbour",
+            credit=harbour.credit,
+            licence=harbour.licence,
+        ),
+    )
+    assert response.status_code == 200
+    assert (
+        f"boat.jpg: this image is already in the library as #{boat.pk}"
+        in response.content.decode()
+    )
+    kept = Image.objects.get(pk=harbour.pk)
+    assert (kept.sha256, kept.file.name) == (harbour.sha256, harbour.file.name)
+    assert stored_files(media_root) == before
+
+
+def test_import_media_refuses_a_picture_the_library_has_and_adds_nothing(
+    people, tmp_path
+):
+    first = library_image(people["reporter"])
+    with first.file.open("rb") as handle:
+        known = tmp_path / "known.jpg"
+        known.write_bytes(handle.read())
+    new = tmp_path / "new.png"
+    new.write_bytes(image_file("PNG", size=(70, 50)))
+    err = io.StringIO()
+    with pytest.raises(CommandError) as failed:
+        call_command("import_media", str(new), str(known), "--user", "rita", stderr=err)
+    assert "1 of 2 file(s) refused; nothing was added" in str(failed.value)
+    assert f"{known}: this image is already in the library as #{first.pk}" in (
+        err.getvalue()
+    )
+    assert list(Image.objects.all()) == [first]
+
+
+def test_import_media_refuses_the_same_picture_given_twice(people, tmp_path):
+    one, two = tmp_path / "one.jpg", tmp_path / "two.jpg"
+    one.write_bytes(image_file(size=(70, 50)))
+    two.write_bytes(one.read_bytes())
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_media", str(one), str(two), "--user", "rita", stderr=err)
+    assert f"{two}: this is the same picture as {one}" in err.getvalue()
+    assert not Image.objects.exists()

@@ -7,9 +7,11 @@ Add image files to the media library.
 Each file is checked by its content as an upload is (type, bytes, pixels;
 location data removed, turned upright). All the files are checked first: if
 any is refused, nothing is added, each refusal is printed with its reason,
-and the command exits 1. Otherwise each new image's id is printed on stdout,
-one a line; a file whose picture the library already has is reported on
-stderr with the id it has, and not added twice.
+and the command exits 1. A file whose picture the library already has (or
+that another file of the same run has) is refused so too, with the id of the
+image that has it: the same picture is in the library once, with one credit,
+so use that image. Otherwise each new image's id is printed on stdout, one a
+line.
 """
 
 from pathlib import Path
@@ -73,24 +75,15 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{len(problems)} of {len(paths)} file(s) refused; nothing was added."
             )
-        new, seen = [], {}
-        for path, image in checked:
-            existing = Image.objects.filter(sha256=image.sha256).first()
-            if existing is not None or image.sha256 in seen:
-                known = existing.pk if existing else f"{seen[image.sha256]} (above)"
-                self.stderr.write(f"{path}: already in the library as #{known}")
-                continue
-            seen[image.sha256] = path
-            new.append((path, image))
         if dry_run:
-            for path, _image in new:
+            for path, _image in checked:
                 self.stderr.write(f"{path}: would be added")
             return
         try:
             with transaction.atomic():
                 added = [
                     library.add_image(image, user=user, name=Path(path).name, **words)
-                    for path, image in new
+                    for path, image in checked
                 ]
         except (ValidationError, PermissionDenied) as exc:
             raise CommandError(" ".join(getattr(exc, "messages", [str(exc)]))) from exc
@@ -112,13 +105,26 @@ class Command(BaseCommand):
         except ValidationError as exc:
             for field, messages in exc.message_dict.items():
                 problems += [f"--{field.replace('_', '-')}: {m}" for m in messages]
+        seen = {}
         for path in paths:
             try:
                 size = Path(path).stat().st_size
                 check_size(size, name=path)
-                checked.append((path, check_upload(Path(path).read_bytes(), name=path)))
+                image = check_upload(Path(path).read_bytes(), name=path)
             except ValidationError as exc:
                 problems += exc.messages
+                continue
             except OSError as exc:
                 problems.append(f"{path}: cannot be read: {exc.strerror or exc}")
+                continue
+            if reasons := library.check_new_file(image, name=path):
+                problems += reasons
+            elif image.sha256 in seen:
+                problems.append(
+                    f"{path}: this is the same picture as {seen[image.sha256]}: "
+                    "give it once."
+                )
+            else:
+                seen[image.sha256] = path
+                checked.append((path, image))
         return checked, problems
