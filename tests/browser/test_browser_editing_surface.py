@@ -1,6 +1,7 @@
 """
 The editing surface in Chromium: the article's change page fits the window
-at 1,024 and 1,280 px (the demo article, and an article of 300 claims), with
+at 1,024 and 1,280 px (the demo article, the demo's timeline with its open
+note thread, the claim that thread is on, and an article of 300 claims), with
 each claim's rating and state in view.
 """
 
@@ -8,7 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
-from articles import demo
+from articles import demo, demo_day
 from tests.test_query_counts import article_with_claims
 
 from .support import PASSWORD, login, screenshot
@@ -58,6 +59,34 @@ def test_demo_article_page_fits_the_window(demo_newsroom, new_page, width):
         ".getBoundingClientRect().top - 10)"
     )
     screenshot(page, f"admin-claimlist-{width}")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize(
+    "role", [demo.REPORTER, demo.FACT_CHECKER, demo.PUBLISHER], ids=lambda r: r.username
+)
+def test_pages_with_an_open_note_thread_fit_the_window(
+    demo_newsroom, new_page, width, role
+):
+    from desk.models import Note
+
+    # The demo's timeline: the reporter's note on a claim, open, with its
+    # reply box (whose label is hidden but for screen readers).
+    note = Note.objects.get(
+        article__slug=demo_day.TIMELINE_SLUG, parent=None, resolved_at=None
+    )
+    assert note.claim_id is not None
+    page = _change_page(new_page, width, note.article, role.username)
+    reply = page.locator(f"#newsroom-reply-{note.pk}")
+    expect(reply).to_be_visible()
+    expect(page.get_by_label("Reply", exact=True)).to_have_count(1)
+    assert_no_horizontal_scroll(page)
+    page.goto(f"/admin/articles/claim/{note.claim_id}/change/")
+    expect(reply).to_be_visible()
+    assert_no_horizontal_scroll(page)
+    # Hidden for the eye, still the box's name: one pixel, clipped.
+    box = page.locator(f"label[for=newsroom-reply-{note.pk}]").bounding_box()
+    assert box is not None and box["width"] <= 1 and box["height"] <= 1, box
 
 
 @pytest.mark.parametrize("width", WIDTHS)
