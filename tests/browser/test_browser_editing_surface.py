@@ -202,6 +202,41 @@ def test_autosave_survives_a_closed_tab_and_is_offered_back(roles, new_page):
     assert not Draft.objects.exists()
 
 
+def test_a_new_article_survives_a_closed_tab_and_is_offered_back(roles, new_page):
+    from articles.models import Article, Draft
+    from tests.factories import reporter
+
+    reporter(username="rae")
+    url = "/admin/articles/article/add/"
+    page = new_page()
+    login(page, "rae")
+    page.goto(url)
+    page.locator("#id_title").press_sequentially("A story never saved")
+    page.locator("#id_body").press_sequentially("Its first paragraph, typed.")
+    expect(page.locator(".newsroom-editor__kept")).to_contain_text("Draft kept")
+    page.close()  # the tab is closed before the first save
+
+    page = new_page()
+    login(page, "rae")
+    page.goto(url)
+    prompt = page.locator("#newsroom-draft")
+    expect(prompt).to_contain_text("Unsaved work from")
+    expect(prompt).to_contain_text("You were writing a new article")
+    expect(page.locator("#id_body")).to_have_value("")
+    prompt.get_by_role("button", name="Restore my draft").click()
+    expect(prompt).to_have_count(0)
+    expect(page.locator("#id_title")).to_have_value("A story never saved")
+    expect(page.locator("#id_body")).to_have_value("Its first paragraph, typed.")
+    # As when typed: the title fills the slug, the preview shows the text.
+    expect(page.locator("#id_slug")).to_have_value("a-story-never-saved")
+    expect(page.locator("#newsroom-preview")).to_contain_text("first paragraph")
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator("ul.messagelist")).to_contain_text("was added successfully")
+    article = Article.objects.get(slug="a-story-never-saved")
+    assert article.body == "Its first paragraph, typed."
+    assert not Draft.objects.exists()
+
+
 def test_a_draft_made_on_an_older_version_meets_the_conflict_view(roles, new_page):
     from articles.models import Draft
     from tests.factories import ArticleFactory, reporter
