@@ -35,7 +35,7 @@ from newsroom.admin_base import (
     user_name,
 )
 
-from . import editing, tagging, workflow
+from . import drafts, editing, tagging, workflow
 from .admin_editor import ArticleEditorMixin
 from .admin_history import (
     ArticleHistoryMixin,
@@ -413,6 +413,9 @@ class ArticleAdmin(
         # The workflow fields stay the database's (a publish may have happened
         # after this form's object was read): the form only writes content.
         workflow.save_article(obj, user=request.user, current=current)
+        if not change:
+            # The new article is saved: the draft typed on the add page has served.
+            drafts.discard_draft(None, user=request.user)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is Claim:
@@ -494,6 +497,9 @@ class ArticleAdmin(
             conflict = getattr(context["adminform"].form, "conflict", None)
             if conflict is not None:
                 context["conflict_comparison"] = conflict_comparison(*conflict)
+        elif add and request.method == "GET":
+            # The draft of a new article the editor typed and did not save.
+            context["draft"] = self.draft_context(request, None)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_urls(self):

@@ -53,6 +53,18 @@ class ArticleEditorMixin:
                 view(never_cache(require_POST(self.render_markdown_view))),
                 name=f"{info[0]}_{info[1]}_render_markdown",
             ),
+            # A new article's draft, before its first save: ahead of the
+            # article's own, whose <path:object_id> would take "add".
+            path(
+                "add/autosave/",
+                view(never_cache(require_POST(self.autosave_new_view))),
+                name=f"{info[0]}_{info[1]}_add_autosave",
+            ),
+            path(
+                "add/discard-draft/",
+                view(never_cache(require_POST(self.discard_new_draft_view))),
+                name=f"{info[0]}_{info[1]}_add_discard_draft",
+            ),
             path(
                 "<path:object_id>/autosave/",
                 view(never_cache(require_POST(self.autosave_view))),
@@ -90,11 +102,19 @@ class ArticleEditorMixin:
 
     def autosave_view(self, request, object_id):
         """Keep what the editor has typed as their draft (not a revision)."""
-        article = self._editable_article(request, object_id)
-        try:
-            base = int(request.POST.get("seen_lock_version", ""))
-        except ValueError:
-            base = article.lock_version
+        return self._autosave(request, self._editable_article(request, object_id))
+
+    def autosave_new_view(self, request):
+        """Keep what the editor has typed on the add page: a new article's draft."""
+        return self._autosave(request, None)
+
+    def _autosave(self, request, article: Article | None):
+        base = 0
+        if article is not None:
+            try:
+                base = int(request.POST.get("seen_lock_version", ""))
+            except ValueError:
+                base = article.lock_version
         text = {n: request.POST[n] for n in drafts.FIELDS if n in request.POST}
         try:
             draft = drafts.save_draft(
@@ -106,14 +126,20 @@ class ArticleEditorMixin:
 
     def discard_draft_view(self, request, object_id):
         """Drop the editor's draft of the article, at their word."""
-        article = self._editable_article(request, object_id)
+        return self._discard(request, self._editable_article(request, object_id))
+
+    def discard_new_draft_view(self, request):
+        """Drop the editor's draft of a new article, at their word."""
+        return self._discard(request, None)
+
+    def _discard(self, request, article: Article | None):
         if reasons := drafts.check_save_draft(article, user=request.user):
             raise PermissionDenied(" ".join(reasons))
         drafts.discard_draft(article, user=request.user)
         return JsonResponse({"discarded": True})
 
-    def draft_context(self, request, article: Article) -> dict | None:
-        """The editor's autosaved draft to offer back, if any."""
+    def draft_context(self, request, article: Article | None) -> dict | None:
+        """The editor's draft to offer back (``article`` None: a new one), if any."""
         if getattr(article, "editor_draft_at", True) is None:
             return None
         draft = drafts.draft_for(article, user=request.user)

@@ -132,11 +132,13 @@ class ArticleForm(forms.ModelForm):
                     )
                 },
             )
-            if self.instance.pk is not None:
-                # Autosave of the editor's draft (articles.drafts).
-                self.fields["body"].widget.attrs["data-autosave-url"] = reverse(
-                    "admin:articles_article_autosave", args=[self.instance.pk]
-                )
+            # Autosave of the editor's draft (articles.drafts); on the add
+            # page, their draft of a new article.
+            self.fields["body"].widget.attrs["data-autosave-url"] = (
+                reverse("admin:articles_article_add_autosave")
+                if self.instance.pk is None
+                else reverse("admin:articles_article_autosave", args=[self.instance.pk])
+            )
             self.fields["body"].help_text += (
                 " Place an image of the media library on a line of its own: "
                 "![Caption for this story, or nothing](image:12)."

@@ -926,10 +926,18 @@ class Draft(models.Model):
     """
     An editor's autosaved working text of an article: not a revision (it is
     nobody's decision yet, and keeps no history), one per editor and article,
-    offered back when they return and gone when they save.
+    offered back when they return and gone when they save. Without an
+    article, it is the editor's one draft of a new article, not saved yet.
     """
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    article = models.ForeignKey(
+        Article,
+        on_delete=models.CASCADE,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text="Empty: a new article, written on the add page and not saved yet.",
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
@@ -948,7 +956,14 @@ class Draft(models.Model):
             models.UniqueConstraint(
                 fields=["article", "user"], name="draft_one_per_editor"
             ),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(article__isnull=True),
+                name="draft_one_new_article_per_editor",
+            ),
         ]
 
     def __str__(self):
+        if self.article_id is None:
+            return f"Draft of a new article by user {self.user_id}"
         return f"Draft of article {self.article_id} by user {self.user_id}"

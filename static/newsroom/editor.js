@@ -315,6 +315,8 @@
         if (field && typeof field.value === "string") {
           field.value = String(fields[name]);
           field.dispatchEvent(new Event("input", { bubbles: true }));
+          // As a typed value does: on the add page, the title fills the slug.
+          field.dispatchEvent(new Event("change", { bubbles: true }));
         }
       });
       prompt.remove();

@@ -1,6 +1,7 @@
 """
 The editing surface in Chromium: the article's change page fits the window
-at 1,024 and 1,280 px (the demo article, and an article of 300 claims), with
+at 1,024 and 1,280 px (the demo article, the demo's timeline with its open
+note thread, the claim that thread is on, and an article of 300 claims), with
 each claim's rating and state in view.
 """
 
@@ -8,7 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
-from articles import demo
+from articles import demo, demo_day
 from tests.test_query_counts import article_with_claims
 
 from .support import PASSWORD, login, screenshot
@@ -58,6 +59,34 @@ def test_demo_article_page_fits_the_window(demo_newsroom, new_page, width):
         ".getBoundingClientRect().top - 10)"
     )
     screenshot(page, f"admin-claimlist-{width}")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize(
+    "role", [demo.REPORTER, demo.FACT_CHECKER, demo.PUBLISHER], ids=lambda r: r.username
+)
+def test_pages_with_an_open_note_thread_fit_the_window(
+    demo_newsroom, new_page, width, role
+):
+    from desk.models import Note
+
+    # The demo's timeline: the reporter's note on a claim, open, with its
+    # reply box (whose label is hidden but for screen readers).
+    note = Note.objects.get(
+        article__slug=demo_day.TIMELINE_SLUG, parent=None, resolved_at=None
+    )
+    assert note.claim_id is not None
+    page = _change_page(new_page, width, note.article, role.username)
+    reply = page.locator(f"#newsroom-reply-{note.pk}")
+    expect(reply).to_be_visible()
+    expect(page.get_by_label("Reply", exact=True)).to_have_count(1)
+    assert_no_horizontal_scroll(page)
+    page.goto(f"/admin/articles/claim/{note.claim_id}/change/")
+    expect(reply).to_be_visible()
+    assert_no_horizontal_scroll(page)
+    # Hidden for the eye, still the box's name: one pixel, clipped.
+    box = page.locator(f"label[for=newsroom-reply-{note.pk}]").bounding_box()
+    assert box is not None and box["width"] <= 1 and box["height"] <= 1, box
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -170,6 +199,41 @@ def test_autosave_survives_a_closed_tab_and_is_offered_back(roles, new_page):
     expect(page.locator("ul.messagelist")).to_contain_text("was changed successfully")
     article.refresh_from_db()
     assert article.body.endswith("A second paragraph, never saved.")
+    assert not Draft.objects.exists()
+
+
+def test_a_new_article_survives_a_closed_tab_and_is_offered_back(roles, new_page):
+    from articles.models import Article, Draft
+    from tests.factories import reporter
+
+    reporter(username="rae")
+    url = "/admin/articles/article/add/"
+    page = new_page()
+    login(page, "rae")
+    page.goto(url)
+    page.locator("#id_title").press_sequentially("A story never saved")
+    page.locator("#id_body").press_sequentially("Its first paragraph, typed.")
+    expect(page.locator(".newsroom-editor__kept")).to_contain_text("Draft kept")
+    page.close()  # the tab is closed before the first save
+
+    page = new_page()
+    login(page, "rae")
+    page.goto(url)
+    prompt = page.locator("#newsroom-draft")
+    expect(prompt).to_contain_text("Unsaved work from")
+    expect(prompt).to_contain_text("You were writing a new article")
+    expect(page.locator("#id_body")).to_have_value("")
+    prompt.get_by_role("button", name="Restore my draft").click()
+    expect(prompt).to_have_count(0)
+    expect(page.locator("#id_title")).to_have_value("A story never saved")
+    expect(page.locator("#id_body")).to_have_value("Its first paragraph, typed.")
+    # As when typed: the title fills the slug, the preview shows the text.
+    expect(page.locator("#id_slug")).to_have_value("a-story-never-saved")
+    expect(page.locator("#newsroom-preview")).to_contain_text("first paragraph")
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator("ul.messagelist")).to_contain_text("was added successfully")
+    article = Article.objects.get(slug="a-story-never-saved")
+    assert article.body == "Its first paragraph, typed."
     assert not Draft.objects.exists()
 
 
