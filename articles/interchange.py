@@ -498,13 +498,16 @@ def _apply_rights(plan: Plan, *, user, users: dict) -> list[str]:
     name = user.get_username()
     may_rate = not workflow.check_rate(Claim(), user=user)
     for claim in plan.claims:
+        # A claim the update finds already there keeps the rating it has:
+        # writing the document's (or none) over it would be rating it.
+        claim["keep_rating"] = not may_rate
         if claim["rating"] == Rating.UNRATED:
             continue
         if not may_rate:
             notes.append(
                 f"{claim['where']}: not rated: {name} may not rate claims, so "
                 f"its rating ({claim['rating']}) was left out; a fact-checker "
-                "rates it"
+                "rates it (a claim the article already has keeps its rating)"
             )
             claim.update(
                 rating=Rating.UNRATED,
@@ -692,6 +695,18 @@ _CLAIM_FIELDS = (
 )
 
 
+# What a rating is: kept as it is when the importing user may not rate.
+_RATING_FIELDS = frozenset(
+    {
+        "rating",
+        "rating_explanation",
+        "checked_at",
+        "separation_overridden",
+        "media_authenticity",
+    }
+)
+
+
 def _write_claims(article, specs, *, users, entities, sources) -> tuple[int, int]:
     """Create the claims (or, on an update, bring the existing ones in line)."""
     # On an update, a claim with the same quote at the same place is the same
@@ -704,11 +719,14 @@ def _write_claims(article, specs, *, users, entities, sources) -> tuple[int, int
         same = existing.get((spec["quote"], spec["start"], spec["end"]))
         reused = bool(same)
         claim = same.pop(0) if reused else Claim(article=article)
+        keep = reused and spec.get("keep_rating", False)
         for name in _CLAIM_FIELDS:
-            setattr(claim, name, spec[name])
+            if not (keep and name in _RATING_FIELDS):
+                setattr(claim, name, spec[name])
         claim.claimant = entities[spec["claimant"]] if spec["claimant"] else None
         claim.media_image = spec.get("media_image")
-        claim.checked_by = users.get(spec["checked_by"])
+        if not keep:
+            claim.checked_by = users.get(spec["checked_by"])
         claim.tagged_by = users.get(spec["tagged_by"])
         claim.save()
         kept.add(claim.pk)
@@ -727,6 +745,10 @@ def _write_claims(article, specs, *, users, entities, sources) -> tuple[int, int
         # The check stays valid for what was checked: the fingerprint is made
         # again because the sources may have new ids here.
         # What was checked is kept too, to say what changes after the import.
+        if keep:
+            # The stored check stands, and says what the update changed.
+            staleness.claim_changed(claim, created=False)
+            continue
         fingerprint, snapshot = "", {}
         if claim.is_rated and not spec["stale"]:
             cited = list(claim.citations.select_related("source"))

@@ -422,6 +422,32 @@ def test_an_import_by_a_reporter_brings_its_ratings_in_unrated(people, tmp_path)
     assert claim.rating == Rating.ACCURATE
 
 
+def test_an_update_by_a_reporter_keeps_the_ratings_the_article_has(people, tmp_path):
+    article = rated_article(people, rating=Rating.FALSE)
+    claim = article.claims.get()
+    doc = export_article(article)
+    path = tmp_path / "doc.json"
+    # The document says the claim is unrated, then that it is accurate.
+    for rating in (Rating.UNRATED, Rating.ACCURATE):
+        doc["claims"][0]["rating"] = rating
+        path.write_text(json.dumps(doc))
+        run("import_article", str(path), "--update", "--author", "rita")
+        kept = Claim.objects.get(pk=claim.pk)
+        assert (kept.rating, kept.checked_by) == (Rating.FALSE, people["checker"])
+        assert not kept.stale
+    # What the reporter changes of the claim makes the kept rating stale.
+    doc["claims"][0]["statement"] = "Acme's profits tripled."
+    path.write_text(json.dumps(doc))
+    run("import_article", str(path), "--update", "--author", "rita")
+    kept = Claim.objects.get(pk=claim.pk)
+    assert kept.rating == Rating.FALSE and kept.stale
+    blockers = gate_blockers(article)
+    assert any("the claim reviewed changed" in b.message for b in blockers)
+    # A fact-checker's update writes the document's rating.
+    run("import_article", str(path), "--update", "--author", "frank")
+    assert Claim.objects.get(pk=claim.pk).rating == Rating.ACCURATE
+
+
 # 7. Recovering a deleted entity needs the right to undo a delete ----------------------
 
 
