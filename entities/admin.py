@@ -244,25 +244,44 @@ class SourceAdmin(SourceArchiveMixin, GuardedVersionAdmin):
         claim = self._claim_to_cite(request)
         if claim is None:
             return super().response_add(request, obj, post_url_continue)
+        return self._cite_and_go_back(request, claim, obj, added=True)
+
+    def _cite_and_go_back(self, request, claim, source, *, added):
         from articles import citing
 
         try:
-            citing.cite(claim, user=request.user, source=obj)
+            citing.cite(claim, user=request.user, source=source)
         except PermissionDenied as error:
             self.message_user(request, str(error), messages.ERROR)
         else:
             self.message_user(
                 request,
                 format_html(
-                    "Added the source {} and cited it for claim {}: open the claim "
-                    "to say how it bears on it (its excerpt and place).",
-                    _admin_link(obj, obj.title),
+                    "{} {} and cited it for claim {}: open the claim to say how "
+                    "it bears on it (its excerpt and place).",
+                    "Added the source" if added else "Kept the library's source",
+                    _admin_link(source, source.title),
                     _admin_link(claim),
                 ),
                 messages.SUCCESS,
             )
         url = reverse("admin:articles_article_change", args=[claim.article_id])
         return redirect(f"{url}#claims-group")
+
+    def add_view(self, request, form_url="", extra_context=None):
+        # "Cite it for claim N instead" under an address the library has.
+        pk = request.POST.get("cite_existing", "") if request.method == "POST" else ""
+        if is_id(pk) and (claim := self._claim_to_cite(request)) is not None:
+            source = Source.objects.current().filter(pk=pk).first()
+            if source is not None:
+                return self._cite_and_go_back(request, claim, source, added=False)
+        return super().add_view(request, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None and (claim := self._claim_to_cite(request)) is not None:
+            form = type(form.__name__, (form,), {"cite_claim": claim})
+        return form
 
     def _claim_to_cite(self, request):
         from articles.models import Claim

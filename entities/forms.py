@@ -10,6 +10,11 @@ from .models import Source
 class SourceForm(forms.ModelForm):
     """A source's form that offers the existing source for an address it has."""
 
+    # The claim the source is added for ("Add a source and cite it" on a
+    # claim's row): an address already in the library offers to cite that
+    # source for it instead.
+    cite_claim = None
+
     class Meta:
         model = Source
         fields = (
@@ -28,6 +33,20 @@ class SourceForm(forms.ModelForm):
         existing = Source.objects.with_url(url).exclude(pk=self.instance.pk).first()
         if existing is not None:
             link = reverse("admin:entities_source_change", args=[existing.pk])
+            if self.cite_claim is not None:
+                raise forms.ValidationError(
+                    format_html(
+                        "This address is already in the library as "
+                        '<a href="{}">{}</a>. '
+                        '<button type="submit" name="cite_existing" value="{}" '
+                        'class="button">Cite it for claim {} instead</button>',
+                        link,
+                        existing.title,
+                        existing.pk,
+                        self.cite_claim,
+                    ),
+                    code="duplicate_url",
+                )
             raise forms.ValidationError(
                 format_html(
                     "This address is already in the library as "

@@ -1,5 +1,6 @@
 """Sources without duplicates: one address key per document, and the merge."""
 
+import html
 import re
 
 import pytest
@@ -289,6 +290,33 @@ def test_a_source_added_from_a_claim_row_is_cited_for_it(client, people):
     assert claim.stale  # what the rating covered changed: a re-check is due
     version = Version.objects.get_for_object(claim.article).first()
     assert version.revision.comment.startswith("Cited “Acme's annual report”")
+
+
+@pytest.mark.django_db
+def test_an_address_the_library_has_is_offered_for_citing_from_the_claim_row(
+    client, people
+):
+    known = SourceFactory(title="Acme's annual report", url="https://example.com/r")
+    claim = _rated_claim(people, SourceFactory())
+    article_page = reverse("admin:articles_article_change", args=[claim.article_id])
+    client.force_login(people["reporter"])
+    add = reverse("admin:entities_source_add") + f"?cite_claim={claim.pk}"
+    data = _with_inlines(
+        client,
+        add,
+        {"title": "Annual report", "kind": "document", "url": "HTTPS://Example.com/r"},
+    )
+    response = client.post(add, data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "already in the library" in page
+    assert f'name="cite_existing" value="{known.pk}"' in page
+    assert f"Cite it for claim {claim} instead" in html.unescape(page)
+    response = client.post(add, {**data, "cite_existing": str(known.pk)})
+    assert response.status_code == 302
+    assert response["Location"] == f"{article_page}#claims-group"
+    assert claim.citations.filter(source=known).exists()
+    assert Source.objects.count() == 2  # nothing added
 
 
 @pytest.mark.django_db
