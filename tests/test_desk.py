@@ -119,6 +119,41 @@ def test_a_change_after_sign_off_sends_the_article_back_with_the_reason(people, 
     assert event.user is None and expected in event.detail
 
 
+def test_an_edit_of_a_text_signed_off_with_no_claims_sends_it_back(people):
+    from tests.test_admin import form_data
+
+    paula, rita, frank = people["publisher"], people["reporter"], people["checker"]
+    article = ArticleFactory(status=Article.Status.DRAFT)
+    desk.assign(article, user=paula, editor=paula, reporter=rita, checker=frank)
+    workflow.submit_for_review(article, user=rita)
+    workflow.record_no_claims(article, user=frank)
+    desk.sign_off(article, user=frank)
+    publisher_desk = client_of(paula).get(reverse("admin:index")).content.decode()
+    assert "Nothing is waiting to be published." not in publisher_desk
+    # The reporter edits on the article's page: the byline is not the text
+    # the fact-checker read, the body is.
+    client = client_of(rita)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = form_data(client.get(url))
+    data["byline"] = "By Rita Reyes"
+    assert client.post(url, data).status_code == 302
+    assert Article.objects.get(pk=article.pk).status == Article.Status.READY
+    data = form_data(client.get(url))
+    data["body"] += "\n\nA new paragraph with a new number: 42 percent."
+    assert client.post(url, data).status_code == 302
+    article.refresh_from_db()
+    expected = "the text changed after frank recorded that it has no checkable claims"
+    assert article.status == Article.Status.IN_REVIEW
+    assert article.review_reason == expected
+    event = AuditEvent.objects.get(action=Action.SEND_BACK)
+    assert event.user is None and event.detail == expected
+    told = set(event.notifications.values_list("user__username", flat=True))
+    assert told == {"paula", "rita", "frank"}
+    publisher_desk = client_of(paula).get(reverse("admin:index")).content.decode()
+    assert "Nothing is waiting to be published." in publisher_desk
+    assert desk_reason(gate.gate_blockers(article)) == "no_claims_changed"
+
+
 # Re-confirming a rating --------------------------------------------------------------
 
 
