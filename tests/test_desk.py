@@ -452,6 +452,38 @@ def test_every_state_change_is_in_the_audit_log_and_exports_as_csv(people):
 # The desk page ------------------------------------------------------------------
 
 
+def test_recording_no_claims_and_deleting_a_rated_claim_are_in_the_audit_log(
+    people,
+):
+    from tests.test_admin import claim_prefix, form_data
+
+    frank, rita = people["checker"], people["reporter"]
+    empty = ArticleFactory(status=Article.Status.IN_REVIEW)
+    workflow.record_no_claims(empty, user=frank)
+    event = AuditEvent.objects.get(action=Action.NO_CLAIMS)
+    assert (event.user, event.article) == (frank, empty)
+    assert "recorded that the text has no checkable claims" in str(event)
+    # A rated claim deleted on the article's page, by its reporter.
+    article = checked_article(people)
+    claim = article.claims.get()
+    client = client_of(rita)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = form_data(client.get(url))
+    data[f"{claim_prefix(data, claim)}-DELETE"] = "on"
+    assert client.post(url, data).status_code == 302
+    assert not Claim.objects.filter(pk=claim.pk).exists()
+    event = AuditEvent.objects.get(action=Action.DELETE_CLAIM)
+    assert (event.user, event.article) == (rita, article)
+    assert event.detail == f"{claim} (rated accurate)"
+    # And on the claim's own page.
+    other = checked_article(people, slug="globex").claims.get()
+    delete_url = reverse("admin:articles_claim_delete", args=[other.pk])
+    assert client.post(delete_url, {"post": "yes"}).status_code == 302
+    assert AuditEvent.objects.filter(
+        action=Action.DELETE_CLAIM, article=other.article, user=rita
+    ).exists()
+
+
 def test_each_role_sees_its_own_desk(people):
     article = checked_article(people)
     paula, frank = people["publisher"], people["checker"]
