@@ -396,6 +396,52 @@ def test_a_send_that_keeps_failing_ends_failed_and_stays_on_the_desk(
     assert notification.text in desk_page.content.decode()
 
 
+# The real worker, as in production: it commits, and on PostgreSQL it
+# closes its connection between tasks, so the test's data must be committed.
+@pytest.mark.django_db(transaction=True)
+def test_the_scheduler_sends_again_an_email_whose_task_was_lost_and_only_once(
+    people, smtp, run_tasks, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    def scheduler() -> str:
+        out = io.StringIO()
+        call_command("publish_scheduled", stdout=out)
+        return out.getvalue()
+
+    mailbox = smtp()
+    rita, frank = people["reporter"], people["checker"]
+    article = checked_article(people)
+    with django_capture_on_commit_callbacks(execute=True):
+        desk.assign(article, user=people["publisher"], reporter=rita, checker=frank)
+    tasks = {t.args_kwargs["args"][0]: t for t in DBTaskResult.objects.all()}
+    by = {n.user: n.pk for n in Notification.objects.all()}
+    # Frank's task: taken by a worker that was killed, "running" for ever.
+    tasks[by[frank]].claim("killed-worker")
+    # Rita's: the enqueue after the commit failed (logged and dropped).
+    tasks[by[rita]].delete()
+    assert scheduler() == ""  # a few minutes are left for the worker
+    long_ago = timezone.now() - timedelta(minutes=10)
+    DBTaskResult.objects.update(started_at=long_ago)
+    Notification.objects.update(created_at=long_ago)
+    assert scheduler() == (
+        f"Enqueued again 2 lost emails (notifications {by[rita]}, {by[frank]}).\n"
+    )
+    assert scheduler() == ""  # queued now: not twice
+    with django_capture_on_commit_callbacks(execute=True):
+        run_tasks()
+    assert sorted(m["To"] for m in mailbox.messages) == [frank.email, rita.email]
+    assert set(Notification.objects.values_list("email_state", flat=True)) == {
+        EmailState.SENT
+    }
+    # Sent, and its tasks pruned: the scheduler never sends it again.
+    DBTaskResult.objects.all().delete()
+    assert scheduler() == ""
+    run_tasks()
+    assert len(mailbox.messages) == 2
+
+
 def test_the_people_on_an_article_hear_of_its_sign_off_and_publication(people):
     article = checked_article(people)
     paula, rita, frank = people["publisher"], people["reporter"], people["checker"]
