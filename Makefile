@@ -51,9 +51,10 @@ setup: install var/secret_key
 	$(RUN_ENV) $(BIN)/python manage.py render_pages
 
 # One background worker (email, fetching sources, renditions) and the
-# scheduler (publish_scheduled every minute, and every hour the check of the
-# cited sources handed to the worker, as cron runs them in production) beside
-# gunicorn; all stop together on Ctrl-C.
+# scheduler (publish_scheduled every minute, which also enqueues again the
+# emails whose task was lost, and every hour the check of the cited sources
+# handed to the worker, as cron runs them in production) beside gunicorn; all
+# stop together on Ctrl-C.
 run: setup
 	@echo
 	@echo "Serving the newsroom on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"

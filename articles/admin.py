@@ -436,7 +436,7 @@ class ArticleAdmin(
     def _save_claims(self, request, formset):
         claims = formset.save(commit=False)
         for claim in formset.deleted_objects:
-            claim.delete()
+            workflow.delete_claim(claim, user=request.user)
         placed = formset.instance.__dict__.setdefault("placed_claims", set())
         for claim in claims:
             workflow.save_claim(claim, user=request.user)

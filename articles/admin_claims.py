@@ -150,6 +150,13 @@ class ClaimAdmin(ClaimDeskMixin, ArticleRevisionMixin, GuardedVersionAdmin):
     def save_model(self, request, obj, form, change):
         workflow.save_claim(obj, user=request.user)
 
+    def delete_model(self, request, obj):
+        workflow.delete_claim(obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for claim in queryset:
+            workflow.delete_claim(claim, user=request.user)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         # After the citations are saved: the check's fingerprint includes them.

@@ -3,7 +3,9 @@ Editing an article's text: its claims follow the text, its entities are
 linked from it (DESIGN §6).
 
 ``process_edit`` runs after every save of the body (the admin, an import, a
-restore); ``reanchor`` is the repair after bodies changed outside the admin
+restore): it also takes back to review an article signed off because it has
+no checkable claims, once its text is no longer the text that was read;
+``reanchor`` is the repair after bodies changed outside the admin
 (the ``reanchor_claims`` command), a state change with its check like the
 others of the rules layer.
 """
@@ -18,7 +20,7 @@ from django.db import transaction
 from entities.mentions import entity_index, find_mentions, suggest_entities
 from media.usage import refresh_placements
 
-from . import anchoring, caching
+from . import anchoring, caching, gate
 from .models import Article, Claim, Mention
 
 logger = logging.getLogger(__name__)
@@ -214,7 +216,33 @@ def process_edit(
     report = reanchor_claims(article, old_body=old_body, placed=placed)
     refresh_mentions(article)
     refresh_placements(article)
+    no_claims_lapsed(article)
     return report
+
+
+def no_claims_lapsed(article: Article) -> bool:
+    """
+    After a save of ``article``'s text: when it was signed off on the strength
+    of a fact-checker's record that it has no checkable claims, and the text
+    is no longer the one they read, send it back to review as a changed claim
+    does (DESIGN §5). Returns whether it went back.
+    """
+    if (
+        article.status != Article.Status.READY
+        or not article.no_claims_at
+        or gate.no_claims_recorded(article)
+        or article.claims.exists()  # the claims' own changes send it back
+    ):
+        return False
+    who = article.no_claims_by
+    name = (who.get_full_name() or who.get_username()) if who else "a fact-checker"
+    from desk.workflow import send_back
+
+    return send_back(
+        article,
+        reason=f"the text changed after {name} recorded that it has no "
+        "checkable claims",
+    )
 
 
 def check_reanchor(article: Article, *, user) -> list[str]:

@@ -277,6 +277,34 @@ def save_claim(claim: Claim, *, user) -> Claim:
     return claim
 
 
+def check_delete_claim(claim: Claim, *, user) -> list[str]:
+    """Whether ``user`` may delete ``claim``; why not."""
+    if not may(user, "articles.delete_claim"):
+        return ["You may not delete claims."]
+    return []
+
+
+def delete_claim(claim: Claim, *, user) -> None:
+    """Delete ``claim`` (with its citations), in the audit log with its rating."""
+    if reasons := check_delete_claim(claim, user=user):
+        raise refuse(user, f"delete claim {claim.pk}", reasons)
+    with transaction.atomic():
+        claim = (
+            Claim.objects.select_for_update(of=("self",))
+            .select_related("article")
+            .get(pk=claim.pk)
+        )
+        pk, detail = claim.pk, str(claim)
+        if claim.is_rated:
+            detail += f" (rated {claim.get_rating_display().lower()})"
+        # Logged first: the event names the claim until the delete empties it.
+        audit.record(
+            Action.DELETE_CLAIM, user=user, article=claim.article, detail=detail
+        )
+        claim.delete()
+    logger.info("Claim %s of article %s deleted by %s", pk, claim.article_id, user)
+
+
 # Rating ---------------------------------------------------------------------------
 
 
@@ -507,6 +535,7 @@ def record_no_claims(article: Article, *, user) -> Article:
             reversion.add_to_revision(article)
             reversion.set_user(user)
             reversion.set_comment("Recorded that the text has no checkable claims")
+        audit.record(Action.NO_CLAIMS, user=user, article=article)
     logger.info("Article %s recorded as having no claims by %s", article.pk, user)
     return article
 

@@ -79,6 +79,8 @@ class Action(models.TextChoices):
     TAG = "tag", "Tagged a claim"
     RATE = "rate", "Rated a claim"
     RECONFIRM = "reconfirm", "Re-confirmed a rating"
+    NO_CLAIMS = "no_claims", "Recorded that the text has no checkable claims"
+    DELETE_CLAIM = "delete_claim", "Deleted a claim"
     SIGN_OFF = "sign_off", "Signed off"
     SEND_BACK = "send_back", "Sent back to review"
     SCHEDULE = "schedule", "Scheduled"

@@ -5,7 +5,10 @@ worker when the user has an address (never inside the request).
 An email is sent once: the worker locks the notification, sends, and marks it
 sent in the same transaction; a failed send is tried again later with a
 growing delay, and after the last attempt it is marked failed (and stays on
-the desk), never lost.
+the desk), never lost. An email whose task never reached the queue (the
+enqueue after the commit failed) or died with its worker (the task stays
+"running" for ever) is found by ``send_lost``, which the scheduler runs
+every minute (``publish_scheduled``), and enqueued again.
 """
 
 import logging
@@ -13,7 +16,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,6 +26,10 @@ from .models import Action, EmailState, Notification
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
+# A send takes seconds (the SMTP timeout bounds it): an email still waiting
+# this long after its notification, with no task queued for it nor one that
+# started or finished this recently, was lost.
+LOST_AFTER = timedelta(minutes=5)
 
 _PHRASES = {
     Action.ASSIGN: "{who} assigned you: {detail}",
@@ -83,6 +91,69 @@ def _enqueue(pk: int, *, attempt: int = 1, delay: float = 0) -> None:
     if delay:
         task = task.using(run_after=timezone.now() + timedelta(seconds=delay))
     task.enqueue(pk, attempt)
+
+
+def _tasks_alive(now) -> set[int]:
+    """The notifications a task of the worker is queued for or working on."""
+    from django.tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from .tasks import send_notification_email
+
+    since = now - LOST_AFTER
+    tasks = DBTaskResult.objects.filter(
+        Q(status=TaskResultStatus.READY)
+        | Q(status=TaskResultStatus.RUNNING, started_at__gte=since)
+        | Q(finished_at__gte=since),  # a retry is enqueued after its commit
+        task_path=send_notification_email.module_path,
+    )
+    return {
+        args_kwargs["args"][0]
+        for args_kwargs in tasks.values_list("args_kwargs", flat=True)
+        if args_kwargs.get("args")
+    }
+
+
+def lost(*, now=None) -> list[int]:
+    """The notifications whose email waits with nothing left to send it."""
+    now = now or timezone.now()
+    waiting = Notification.objects.filter(
+        email_state=EmailState.PENDING, created_at__lte=now - LOST_AFTER
+    ).values_list("pk", flat=True)
+    alive = _tasks_alive(now)
+    return [pk for pk in waiting.order_by("pk") if pk not in alive]
+
+
+def send_lost(*, now=None, dry_run: bool = False) -> list[int]:
+    """
+    Enqueue again the email of every notification ``lost`` finds (the
+    scheduler's catch-up); returns their ids. Each is taken under its row
+    lock and still waiting, and a worker sending it holds that lock, so an
+    email already sent, or being sent, is left alone.
+    """
+    now = now or timezone.now()
+    skip_locked = connection.features.has_select_for_update_skip_locked
+    enqueued = []
+    for pk in lost(now=now):
+        with transaction.atomic():
+            notification = (
+                Notification.objects.select_for_update(skip_locked=skip_locked)
+                .filter(pk=pk, email_state=EmailState.PENDING)
+                .first()
+            )
+            # Checked again in the lock: another run may have enqueued it.
+            if notification is None or pk in _tasks_alive(now):
+                continue
+            if not dry_run:
+                # In the transaction: the task row commits with the check.
+                _enqueue(pk, attempt=notification.email_attempts + 1)
+            enqueued.append(pk)
+    if enqueued and not dry_run:
+        logger.warning(
+            "Emails of notifications %s had no task to send them: enqueued again",
+            ", ".join(map(str, enqueued)),
+        )
+    return enqueued
 
 
 def retry_delay(attempt: int) -> float:

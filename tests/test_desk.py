@@ -119,6 +119,41 @@ def test_a_change_after_sign_off_sends_the_article_back_with_the_reason(people, 
     assert event.user is None and expected in event.detail
 
 
+def test_an_edit_of_a_text_signed_off_with_no_claims_sends_it_back(people):
+    from tests.test_admin import form_data
+
+    paula, rita, frank = people["publisher"], people["reporter"], people["checker"]
+    article = ArticleFactory(status=Article.Status.DRAFT)
+    desk.assign(article, user=paula, editor=paula, reporter=rita, checker=frank)
+    workflow.submit_for_review(article, user=rita)
+    workflow.record_no_claims(article, user=frank)
+    desk.sign_off(article, user=frank)
+    publisher_desk = client_of(paula).get(reverse("admin:index")).content.decode()
+    assert "Nothing is waiting to be published." not in publisher_desk
+    # The reporter edits on the article's page: the byline is not the text
+    # the fact-checker read, the body is.
+    client = client_of(rita)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = form_data(client.get(url))
+    data["byline"] = "By Rita Reyes"
+    assert client.post(url, data).status_code == 302
+    assert Article.objects.get(pk=article.pk).status == Article.Status.READY
+    data = form_data(client.get(url))
+    data["body"] += "\n\nA new paragraph with a new number: 42 percent."
+    assert client.post(url, data).status_code == 302
+    article.refresh_from_db()
+    expected = "the text changed after frank recorded that it has no checkable claims"
+    assert article.status == Article.Status.IN_REVIEW
+    assert article.review_reason == expected
+    event = AuditEvent.objects.get(action=Action.SEND_BACK)
+    assert event.user is None and event.detail == expected
+    told = set(event.notifications.values_list("user__username", flat=True))
+    assert told == {"paula", "rita", "frank"}
+    publisher_desk = client_of(paula).get(reverse("admin:index")).content.decode()
+    assert "Nothing is waiting to be published." in publisher_desk
+    assert desk_reason(gate.gate_blockers(article)) == "no_claims_changed"
+
+
 # Re-confirming a rating --------------------------------------------------------------
 
 
@@ -361,6 +396,52 @@ def test_a_send_that_keeps_failing_ends_failed_and_stays_on_the_desk(
     assert notification.text in desk_page.content.decode()
 
 
+# The real worker, as in production: it commits, and on PostgreSQL it
+# closes its connection between tasks, so the test's data must be committed.
+@pytest.mark.django_db(transaction=True)
+def test_the_scheduler_sends_again_an_email_whose_task_was_lost_and_only_once(
+    people, smtp, run_tasks, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    def scheduler() -> str:
+        out = io.StringIO()
+        call_command("publish_scheduled", stdout=out)
+        return out.getvalue()
+
+    mailbox = smtp()
+    rita, frank = people["reporter"], people["checker"]
+    article = checked_article(people)
+    with django_capture_on_commit_callbacks(execute=True):
+        desk.assign(article, user=people["publisher"], reporter=rita, checker=frank)
+    tasks = {t.args_kwargs["args"][0]: t for t in DBTaskResult.objects.all()}
+    by = {n.user: n.pk for n in Notification.objects.all()}
+    # Frank's task: taken by a worker that was killed, "running" for ever.
+    tasks[by[frank]].claim("killed-worker")
+    # Rita's: the enqueue after the commit failed (logged and dropped).
+    tasks[by[rita]].delete()
+    assert scheduler() == ""  # a few minutes are left for the worker
+    long_ago = timezone.now() - timedelta(minutes=10)
+    DBTaskResult.objects.update(started_at=long_ago)
+    Notification.objects.update(created_at=long_ago)
+    assert scheduler() == (
+        f"Enqueued again 2 lost emails (notifications {by[rita]}, {by[frank]}).\n"
+    )
+    assert scheduler() == ""  # queued now: not twice
+    with django_capture_on_commit_callbacks(execute=True):
+        run_tasks()
+    assert sorted(m["To"] for m in mailbox.messages) == [frank.email, rita.email]
+    assert set(Notification.objects.values_list("email_state", flat=True)) == {
+        EmailState.SENT
+    }
+    # Sent, and its tasks pruned: the scheduler never sends it again.
+    DBTaskResult.objects.all().delete()
+    assert scheduler() == ""
+    run_tasks()
+    assert len(mailbox.messages) == 2
+
+
 def test_the_people_on_an_article_hear_of_its_sign_off_and_publication(people):
     article = checked_article(people)
     paula, rita, frank = people["publisher"], people["reporter"], people["checker"]
@@ -415,6 +496,38 @@ def test_every_state_change_is_in_the_audit_log_and_exports_as_csv(people):
 
 
 # The desk page ------------------------------------------------------------------
+
+
+def test_recording_no_claims_and_deleting_a_rated_claim_are_in_the_audit_log(
+    people,
+):
+    from tests.test_admin import claim_prefix, form_data
+
+    frank, rita = people["checker"], people["reporter"]
+    empty = ArticleFactory(status=Article.Status.IN_REVIEW)
+    workflow.record_no_claims(empty, user=frank)
+    event = AuditEvent.objects.get(action=Action.NO_CLAIMS)
+    assert (event.user, event.article) == (frank, empty)
+    assert "recorded that the text has no checkable claims" in str(event)
+    # A rated claim deleted on the article's page, by its reporter.
+    article = checked_article(people)
+    claim = article.claims.get()
+    client = client_of(rita)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = form_data(client.get(url))
+    data[f"{claim_prefix(data, claim)}-DELETE"] = "on"
+    assert client.post(url, data).status_code == 302
+    assert not Claim.objects.filter(pk=claim.pk).exists()
+    event = AuditEvent.objects.get(action=Action.DELETE_CLAIM)
+    assert (event.user, event.article) == (rita, article)
+    assert event.detail == f"{claim} (rated accurate)"
+    # And on the claim's own page.
+    other = checked_article(people, slug="globex").claims.get()
+    delete_url = reverse("admin:articles_claim_delete", args=[other.pk])
+    assert client.post(delete_url, {"post": "yes"}).status_code == 302
+    assert AuditEvent.objects.filter(
+        action=Action.DELETE_CLAIM, article=other.article, user=rita
+    ).exists()
 
 
 def test_each_role_sees_its_own_desk(people):

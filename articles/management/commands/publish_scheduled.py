@@ -10,11 +10,17 @@ refused are listed with the reasons on stderr, and the command then exits 1
 (so cron mails someone); they stay scheduled and are tried again on the next
 run. Silent when nothing is due (say -v 2 to hear it). Running it twice at
 once is safe: each article is published once.
+
+Being the job that runs every minute, it also catches up the desk's emails
+that nothing will send any more (``desk.notifications.send_lost``: the task
+never reached the queue, or its worker died with it) by enqueueing them
+again; an email already sent is never sent again.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.scheduling import publish_due
+from desk.notifications import send_lost
 
 from ._console import plural
 
@@ -31,12 +37,19 @@ class Command(BaseCommand):
             "--dry-run",
             action="store_true",
             help="Publish and roll back: say what would be published and what "
-            "would be refused; nothing is written.",
+            "would be refused, and which lost emails would be enqueued again; "
+            "nothing is written.",
         )
 
     def handle(self, *args, dry_run, **options):
         run = publish_due(dry_run=dry_run)
         verbosity = options["verbosity"]
+        if lost := send_lost(dry_run=dry_run):
+            self.stdout.write(
+                f"{'Would enqueue' if dry_run else 'Enqueued'} again "
+                f"{plural(len(lost), 'lost email')} (notifications "
+                f"{', '.join(map(str, lost))})."
+            )
         for version in run.published:
             self.stdout.write(
                 self.style.SUCCESS(
