@@ -620,6 +620,9 @@ def _write(plan: Plan, *, existing, users, entities, authors) -> ImportResult:
     claims_written, citations_written = _write_claims(
         article, plan.claims, users=users, entities=entities, sources=sources
     )
+    if existing is not None:
+        # A new text lapses a record that the old one had no checkable claims.
+        editing.no_claims_lapsed(article)
 
     corrections = 0
     seen = (

@@ -154,6 +154,21 @@ def test_an_edit_of_a_text_signed_off_with_no_claims_sends_it_back(people):
     assert desk_reason(gate.gate_blockers(article)) == "no_claims_changed"
 
 
+def test_an_import_update_of_a_text_signed_off_with_no_claims_sends_it_back(people):
+    paula, rita, frank = people["publisher"], people["reporter"], people["checker"]
+    article = ArticleFactory(status=Article.Status.DRAFT)
+    desk.assign(article, user=paula, editor=paula, reporter=rita, checker=frank)
+    workflow.submit_for_review(article, user=rita)
+    workflow.record_no_claims(article, user=frank)
+    desk.sign_off(article, user=frank)
+    doc = export_article(Article.objects.get(pk=article.pk))
+    doc["article"]["body"] += "\n\nA new paragraph with a new number: 42 percent."
+    import_document(doc, user=rita, update=True)
+    article.refresh_from_db()
+    assert article.status == Article.Status.IN_REVIEW
+    assert "recorded that it has no checkable claims" in article.review_reason
+
+
 # Re-confirming a rating --------------------------------------------------------------
 
 
