@@ -410,6 +410,31 @@ def test_the_uncached_article_page_makes_one_query(
         client.get(path)
 
 
+def test_a_lost_listening_connection_is_forgotten_at_once_and_comes_back(
+    client, live, listening
+):
+    """
+    Not only the bound: the moment the listener sees its connection lost, the
+    process forgets the value (requests read the database), and once it is
+    back, a later loss is retried after the shortest pause again.
+    """
+    client.get(live.get_absolute_url())
+    _until(_listeners, message="the listener connects")
+    _listener_confirmed()
+    [pid] = _listeners()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    forgotten = False
+    deadline = time.monotonic() + 5
+    while not forgotten and time.monotonic() < deadline:
+        forgotten = freshness._known is None
+        time.sleep(0.002)
+    assert forgotten, "the value read before the loss was still trusted"
+    _until(lambda: set(_listeners()) - {pid}, message="the listener reconnects")
+    _listener_confirmed()
+    assert freshness._listener._backoff == freshness.POLL_SECONDS
+
+
 def test_the_publishing_process_serves_its_change_on_its_next_request(
     client, live, staff, listening
 ):
