@@ -1,6 +1,6 @@
 """Public pages of entities and sources: only what published versions show."""
 
-from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Subquery
 from django.shortcuts import redirect
 from django.views.generic import DetailView
 
@@ -52,9 +52,18 @@ class SourceDetailView(DetailView):
         latest = Capture.objects.filter(source=OuterRef("pk")).order_by(
             "-captured_at", "-pk"
         )
+        # Our copy is public only while a live published version cites the
+        # source (sources.views.publicly_cited): no link to it otherwise.
+        cited = PublishedCitation.objects.filter(
+            source=OuterRef("pk"),
+            published_claim__version__article__live_version=F(
+                "published_claim__version"
+            ),
+        )
         return Source.objects.select_related("publisher", "watch").annotate(
             capture_at=Subquery(latest.values("captured_at")[:1]),
             capture_sha256=Subquery(latest.values("sha256")[:1]),
+            copy_public=Exists(cited),
         )
 
     def get(self, request, *args, **kwargs):

@@ -6,10 +6,18 @@ A captured page is someone else's HTML: it is served as a sandboxed document
 indexed, with a banner that says it is our copy and when it was taken. Any
 other file is a download. Work per request is bounded: one capture, read
 from storage, no larger than the fetch limit.
+
+The archive of a source is public only while a live published version cites
+the source (``publicly_cited``): a source in the library that no article
+readers see cites, and the files uploaded as its captures, are nobody's
+business but the newsroom's. For anyone else it is a 404, as if it did not
+exist; staff who may view captures still see it (from the source's admin
+page), never cached by a shared cache.
 """
 
 import re
 
+from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.html import escape
@@ -27,6 +35,24 @@ ARCHIVE_CSP = (
 _ID = re.compile(r"[1-9][0-9]{0,17}")
 # A refresh would take the reader from our copy to wherever the page says.
 _REFRESH = re.compile(r"<meta[^>]*http-equiv\s*=\s*[\"']?\s*refresh[^>]*>", re.I)
+
+
+VIEW_CAPTURE = "sources.view_capture"
+
+
+def publicly_cited(source_id: int) -> bool:
+    """Whether a live published version (what readers see) cites the source."""
+    from articles.models import PublishedCitation
+
+    return PublishedCitation.objects.filter(
+        source_id=source_id,
+        published_claim__version__article__live_version=F("published_claim__version"),
+    ).exists()
+
+
+def _staff_view(request) -> bool:
+    user = request.user
+    return user.is_active and user.is_staff and user.has_perm(VIEW_CAPTURE)
 
 
 def _capture(request, source: Source) -> Capture:
@@ -66,6 +92,9 @@ def banner(source: Source, capture: Capture, gone: bool) -> str:
 @require_safe
 def archive(request, pk: int):
     source = get_object_or_404(Source, pk=pk)
+    public = publicly_cited(source.pk)
+    if not public and not _staff_view(request):
+        raise Http404("No such archived copy.")
     capture = _capture(request, source)
     with capture.warc.open("rb") as stream:
         body, content_type = archiving.read_body(stream)
@@ -93,7 +122,8 @@ def archive(request, pk: int):
     response["X-Robots-Tag"] = "noindex, nofollow, noarchive"
     response["X-Content-Type-Options"] = "nosniff"
     response["Referrer-Policy"] = "no-referrer"
-    response["Cache-Control"] = "public, max-age=300"
+    # Only what readers may see goes to shared caches.
+    response["Cache-Control"] = "public, max-age=300" if public else "private, no-store"
     return response
 
 
