@@ -49,9 +49,13 @@ class SourceDetailView(DetailView):
         # last check, and when and what the latest copy is.
         from sources.models import Capture
 
-        latest = Capture.objects.filter(source=OuterRef("pk")).order_by(
+        newest = Capture.objects.filter(source=OuterRef("pk")).order_by(
             "-captured_at", "-pk"
         )
+        # Our copy is what the address served; a file the newsroom was given
+        # is listed apart, as what it is (sources.workflow.upload).
+        latest = newest.exclude(origin=Capture.Origin.UPLOADED)
+        uploaded = newest.filter(origin=Capture.Origin.UPLOADED)
         # Our copy is public only while a live published version cites the
         # source (sources.views.publicly_cited): no link to it otherwise.
         cited = PublishedCitation.objects.filter(
@@ -63,6 +67,8 @@ class SourceDetailView(DetailView):
         return Source.objects.select_related("publisher", "watch").annotate(
             capture_at=Subquery(latest.values("captured_at")[:1]),
             capture_sha256=Subquery(latest.values("sha256")[:1]),
+            upload_at=Subquery(uploaded.values("captured_at")[:1]),
+            upload_id=Subquery(uploaded.values("pk")[:1]),
             copy_public=Exists(cited),
         )
 

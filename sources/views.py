@@ -4,7 +4,11 @@ The public archived copy of a source: ``/sources/<id>/archive/``.
 A captured page is someone else's HTML: it is served as a sandboxed document
 (a CSP with ``sandbox`` and no script, form, frame or outside load), never
 indexed, with a banner that says it is our copy and when it was taken. Any
-other file is a download. Work per request is bounded: one capture, read
+other file is a download. A file the newsroom was given (uploaded) is never
+shown as a copy of the source's address: its banner says what it is and
+when it was uploaded, and our copy of a source with an address is the
+newest capture of that address (``?capture=<id>`` opens the uploaded file,
+which the source's page lists apart). Work per request is bounded: one capture, read
 from storage, no larger than the fetch limit.
 
 The archive of a source is public only while a live published version cites
@@ -17,7 +21,7 @@ page), never cached by a shared cache.
 
 import re
 
-from django.db.models import F
+from django.db.models import Case, F, IntegerField, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.html import escape
@@ -62,20 +66,25 @@ def _capture(request, source: Source) -> Capture:
         if not _ID.fullmatch(wanted) or len(request.GET.getlist("capture")) > 1:
             raise Http404("No such capture.")
         captures = captures.filter(pk=int(wanted))
-    capture = captures.order_by("-captured_at", "-pk").first()
+    # Our copy of a source is what its address served (fetched, or made from
+    # a file in the repository): a file the newsroom was given comes first
+    # only when there is nothing else, and is labelled as what it is.
+    uploaded_last = Case(
+        When(origin=Capture.Origin.UPLOADED, then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    capture = captures.order_by(uploaded_last, "-captured_at", "-pk").first()
     if capture is None:
         raise Http404("We have no archived copy of this source yet.")
     return capture
 
 
 def banner(source: Source, capture: Capture, gone: bool) -> str:
+    if capture.origin == Capture.Origin.UPLOADED:
+        return uploaded_banner(source, capture, gone)
     original = capture.final_url or source.url
-    link = (
-        f'<a href="{escape(original)}" rel="nofollow noopener noreferrer">'
-        f"{escape(original)}</a>"
-        if original.startswith(("http://", "https://"))
-        else escape(original)
-    )
+    link = _link(original)
     state = " The original is gone." if gone else ""
     return (
         '<div role="note" style="all:initial;display:block;box-sizing:border-box;'
@@ -86,6 +95,31 @@ def banner(source: Source, capture: Capture, gone: bool) -> str:
         f"{capture.captured_at:%Y-%m-%d %H:%M} UTC</time> "
         f"({escape(source.title)}). Scripts and forms of the page are switched "
         f"off.{state}</div>"
+    )
+
+
+def _link(url: str) -> str:
+    if url.startswith(("http://", "https://")):
+        return (
+            f'<a href="{escape(url)}" rel="nofollow noopener noreferrer">'
+            f"{escape(url)}</a>"
+        )
+    return escape(url)
+
+
+def uploaded_banner(source: Source, capture: Capture, gone: bool) -> str:
+    """The banner of a file the newsroom was given: never "archived copy"."""
+    address = f" It is not a copy we took of {_link(source.url)}." if source.url else ""
+    state = " The original is gone." if gone and source.url else ""
+    return (
+        '<div role="note" style="all:initial;display:block;box-sizing:border-box;'
+        "width:100%;padding:.6em 1em;background:#e7f5ff;color:#000;"
+        'font:15px/1.4 system-ui,sans-serif;border-bottom:2px solid #000">'
+        "<strong>A file the newsroom was given</strong>, uploaded "
+        f'<time datetime="{capture.captured_at.isoformat()}">'
+        f"{capture.captured_at:%Y-%m-%d %H:%M} UTC</time>, as evidence for "
+        f"“{escape(source.title)}”.{address} Scripts and forms of the file are "
+        f"switched off.{state}</div>"
     )
 
 
@@ -115,8 +149,10 @@ def archive(request, pk: int):
     else:
         response = HttpResponse(body, content_type="application/octet-stream")
         extension = {"application/pdf": ".pdf"}.get(kind, ".bin")
+        uploaded = capture.origin == Capture.Origin.UPLOADED
+        what = "uploaded-file" if uploaded else "capture"
         response["Content-Disposition"] = (
-            f'attachment; filename="source-{source.pk}-capture-{capture.pk}{extension}"'
+            f'attachment; filename="source-{source.pk}-{what}-{capture.pk}{extension}"'
         )
     response["Content-Security-Policy"] = ARCHIVE_CSP
     response["X-Robots-Tag"] = "noindex, nofollow, noarchive"

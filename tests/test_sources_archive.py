@@ -176,3 +176,56 @@ def test_the_archive_goes_when_the_article_citing_it_is_withdrawn(client, captur
     assert client.get(archive).status_code == 200
     Article.objects.filter(live_version__isnull=False).update(live_version=None)
     assert client.get(archive).status_code == 404
+
+
+# A file the newsroom was given is labelled as such ------------------------------
+
+
+def test_an_uploaded_file_is_never_shown_as_our_copy_of_the_address(
+    client, captured, people
+):
+    source, fetched = captured
+    uploaded = workflow.upload(
+        source,
+        data=b"<title>Given</title><h1>A different report</h1>",
+        name="given.html",
+        content_type="text/html",
+        user=people["checker"],
+    )
+    assert uploaded.captured_at > fetched.captured_at
+    assert uploaded.final_url == f"urn:newsroom:source:{source.pk}:given.html"
+    archive = reverse("sources:archive", args=[source.pk])
+    # Our copy stays what the address served, though the upload is newer.
+    ours = client.get(archive).content.decode()
+    assert "<strong>Archived copy</strong> of" in ours
+    assert "<h1>The report</h1>" in ours
+    assert "A different report" not in ours
+    # The uploaded file, opened by its number, says what it is and when.
+    given = client.get(f"{archive}?capture={uploaded.pk}").content.decode()
+    assert "A different report" in given
+    assert "Archived copy" not in given
+    assert "<strong>A file the newsroom was given</strong>, uploaded" in given
+    assert uploaded.captured_at.strftime("%Y-%m-%d %H:%M") in given
+    assert "It is not a copy we took of" in given
+    # The source's page lists it apart, labelled.
+    page = client.get(source.get_absolute_url()).content.decode()
+    assert "<dt>Our archived copy</dt>" in page
+    assert "<dt>A file the newsroom was given</dt>" in page
+    assert f"{archive}?capture={uploaded.pk}" in page
+
+
+def test_a_source_without_an_address_shows_its_file_as_given(client, media, people):
+    source = SourceFactory(url="", title="The memo")
+    uploaded = workflow.upload(
+        source,
+        data=b"<p>Memo text</p>",
+        name="memo.html",
+        content_type="text/html",
+        user=people["publisher"],
+    )
+    cite(source, people)
+    page = client.get(reverse("sources:archive", args=[source.pk])).content.decode()
+    assert "Memo text" in page
+    assert "Archived copy" not in page
+    assert "<strong>A file the newsroom was given</strong>, uploaded" in page
+    assert uploaded.captured_at.strftime("%Y-%m-%d %H:%M") in page
