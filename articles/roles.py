@@ -41,7 +41,9 @@ _REPORTER = [
     "sources.add_capture",
     "sources.view_attempt",
 ]
-_FACT_CHECKER = [*_REPORTER, "articles.rate_claim"]
+# Fact-checkers rate claims on the evidence, and may add a file they were
+# given as a source's capture (public evidence once an article cites it).
+_FACT_CHECKER = [*_REPORTER, "articles.rate_claim", "sources.upload_capture"]
 _PUBLISHER = [
     *_FACT_CHECKER,
     "articles.publish_article",

@@ -1,6 +1,6 @@
 """Public pages of entities and sources: only what published versions show."""
 
-from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Subquery
 from django.shortcuts import redirect
 from django.views.generic import DetailView
 
@@ -49,12 +49,27 @@ class SourceDetailView(DetailView):
         # last check, and when and what the latest copy is.
         from sources.models import Capture
 
-        latest = Capture.objects.filter(source=OuterRef("pk")).order_by(
+        newest = Capture.objects.filter(source=OuterRef("pk")).order_by(
             "-captured_at", "-pk"
+        )
+        # Our copy is what the address served; a file the newsroom was given
+        # is listed apart, as what it is (sources.workflow.upload).
+        latest = newest.exclude(origin=Capture.Origin.UPLOADED)
+        uploaded = newest.filter(origin=Capture.Origin.UPLOADED)
+        # Our copy is public only while a live published version cites the
+        # source (sources.views.publicly_cited): no link to it otherwise.
+        cited = PublishedCitation.objects.filter(
+            source=OuterRef("pk"),
+            published_claim__version__article__live_version=F(
+                "published_claim__version"
+            ),
         )
         return Source.objects.select_related("publisher", "watch").annotate(
             capture_at=Subquery(latest.values("captured_at")[:1]),
             capture_sha256=Subquery(latest.values("sha256")[:1]),
+            upload_at=Subquery(uploaded.values("captured_at")[:1]),
+            upload_id=Subquery(uploaded.values("pk")[:1]),
+            copy_public=Exists(cited),
         )
 
     def get(self, request, *args, **kwargs):

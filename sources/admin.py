@@ -41,9 +41,12 @@ class CaptureInline(ReadOnlyInline):
         if not obj.pk:
             return "—"
         url = reverse("sources:archive", args=[obj.source_id])
-        return format_html(
-            '<a href="{}?capture={}">view archived copy</a>', url, obj.pk
+        what = (
+            "view uploaded file"
+            if obj.origin == Capture.Origin.UPLOADED
+            else "view archived copy"
         )
+        return format_html('<a href="{}?capture={}">{}</a>', url, obj.pk, what)
 
 
 class AttemptInline(ReadOnlyInline):
@@ -92,12 +95,22 @@ def confirm_move(modeladmin, request, queryset):
 class UploadForm(forms.ModelForm):
     file = forms.FileField(
         help_text="A file the newsroom was given (a PDF sent privately, a "
-        "transcript): kept as the source's capture."
+        "transcript): kept beside the source's captures and shown to readers "
+        "as a file we were given, never as a copy of the source's address."
     )
+    user = None  # set by CaptureAdmin.get_form
 
     class Meta:
         model = Capture
         fields = ("source",)
+
+    def clean(self):
+        cleaned = super().clean()
+        source = cleaned.get("source")
+        if source is not None:
+            for reason in workflow.check_upload(source, user=self.user):
+                self.add_error("source", reason)
+        return cleaned
 
 
 @admin.register(Capture)
@@ -129,7 +142,7 @@ class CaptureAdmin(admin.ModelAdmin):
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
-            kwargs["form"] = UploadForm
+            kwargs["form"] = type("UploadForm", (UploadForm,), {"user": request.user})
         return super().get_form(request, obj, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
@@ -145,7 +158,9 @@ class CaptureAdmin(admin.ModelAdmin):
         return False  # evidence must not vanish
 
     def has_add_permission(self, request):
-        return request.user.has_perm(workflow.CHANGE_SOURCE)
+        # The rule decides (sources.workflow.check_upload); the source's page
+        # says why not to those who may not.
+        return not workflow.check_upload(None, user=request.user)
 
     def save_model(self, request, obj, form, change):
         upload = form.cleaned_data["file"]
@@ -164,13 +179,22 @@ class CaptureAdmin(admin.ModelAdmin):
         obj._state.adding = False
 
     def add_view(self, request, form_url="", extra_context=None):
+        from django.shortcuts import redirect
+
+        # Who may not upload is told why (on the list of captures, which
+        # every role may see), rather than shown a bare 403.
+        if reasons := workflow.check_upload(None, user=request.user):
+            if not self.has_view_permission(request):
+                raise PermissionDenied(" ".join(reasons))
+            self.message_user(
+                request, f"Not uploaded: {' '.join(reasons)}", messages.ERROR
+            )
+            return redirect("admin:sources_capture_changelist")
         try:
             return super().add_view(request, form_url, extra_context)
         except PermissionDenied as exc:
-            self.message_user(request, str(exc), messages.ERROR)
-            from django.http import HttpResponseRedirect
-
-            return HttpResponseRedirect(request.path)
+            self.message_user(request, f"Not uploaded: {exc}", messages.ERROR)
+            return redirect("admin:sources_capture_changelist")
 
 
 __all__ = ["AttemptInline", "CaptureInline", "capture_again", "confirm_move", "Source"]

@@ -88,6 +88,7 @@ class SourceArchiveMixin:
         return {
             "watch": watch,
             "capture": {"reasons": workflow.check_capture(source, user=user)},
+            "upload": {"reasons": workflow.check_upload(source, user=user)},
             "move": {
                 "shown": moved,
                 "to": watch.moved_to if moved else "",

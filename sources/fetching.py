@@ -9,7 +9,15 @@ reserved or unspecified); the connection then goes to the vetted address (so
 a second, different DNS answer cannot slip in between the check and the
 connection), with the name kept in the Host header and in TLS's SNI and
 certificate check. Redirects, time and size are bounded; the body is
-streamed and cut at the configured maximum. The User-Agent names the
+streamed and cut at the configured maximum.
+
+The time of a whole fetch (every hop: connection, TLS, headers and body) is
+bounded by ``NEWSROOM_FETCH_TIMEOUT`` whatever the server does. httpx's
+read time-out starts again with each byte, so a server that dribbles its
+headers or body could hold a fetch for as long as it likes: each hop's
+time-outs are cut to the time left, and a watchdog (``_Watchdog``) shuts
+the fetch's connections down at the deadline, which ends any read in
+progress; the fetch then fails as timed out. The User-Agent names the
 newsroom, and robots.txt is obeyed when the settings say so.
 
 A fetch never raises for what the web does: it returns a ``Fetched`` whose
@@ -17,9 +25,11 @@ A fetch never raises for what the web does: it returns a ``Fetched`` whose
 ``failed``, with ``dns`` set when the name does not resolve).
 """
 
+import contextlib
 import ipaddress
 import socket
 import ssl
+import threading
 import time
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -65,10 +75,11 @@ class Refusal(Exception):
 class Failure(Exception):
     """The web did not answer as it should; the message says how."""
 
-    def __init__(self, message, *, dns=False, timed_out=False):
+    def __init__(self, message, *, dns=False, timed_out=False, host=""):
         super().__init__(message)
         self.dns = dns
         self.timed_out = timed_out
+        self.host = host
 
 
 def vet_address(ip: str, host: str = "") -> None:
@@ -130,7 +141,62 @@ def vet_url(url: str) -> tuple[str, str, int, str]:
     return scheme, host, port, addresses[0]
 
 
-def _pinned_request(client, method, url, host, port, ip, headers):
+class _Watchdog:
+    """
+    Shuts down the connections of one fetch at its deadline, from a timer
+    thread: a read blocked on a server that sends a byte now and then ends
+    there and then. The connections are learnt from httpcore's ``trace``
+    request extension (each TCP connection made, and its TLS socket once
+    the handshake is done; connecting and the handshake are bounded by the
+    connect time-out, cut to the time left).
+    """
+
+    def __init__(self, deadline: float):
+        self.deadline = deadline
+        self.fired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(max(0.0, deadline - time.monotonic()), self._fire)
+        self._timer.daemon = True
+
+    def __enter__(self):
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._timer.cancel()
+        with self._lock:
+            self._sockets.clear()
+
+    def trace(self, event: str, info: dict) -> None:
+        if not event.endswith(("connect_tcp.complete", "start_tls.complete")):
+            return
+        stream = info.get("return_value")
+        sock = stream.get_extra_info("socket") if stream is not None else None
+        if sock is None:
+            return
+        with self._lock:
+            self._sockets.append(sock)
+            late = self.fired
+        if late:  # the deadline passed while connecting
+            self._shut(sock)
+
+    def _fire(self) -> None:
+        with self._lock:
+            self.fired = True
+            sockets = list(self._sockets)
+        for sock in sockets:
+            self._shut(sock)
+
+    @staticmethod
+    def _shut(sock: socket.socket) -> None:
+        # The plain socket's shutdown, also for a TLS socket (whose own would
+        # try to talk TLS): the reader in the other thread sees the end.
+        with contextlib.suppress(OSError):  # closed already: the fetch is over
+            socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
+def _pinned_request(client, method, url, host, port, ip, headers, watchdog=None):
     """A request for ``url`` sent to ``ip`` with ``host`` kept for Host and SNI."""
     parts = urlsplit(url)
     literal = f"[{ip}]" if ":" in ip else ip
@@ -140,11 +206,19 @@ def _pinned_request(client, method, url, host, port, ip, headers):
     host_header = host if port == default else f"{host}:{port}"
     if ":" in host and not host.startswith("["):
         host_header = f"[{host}]" + ("" if port == default else f":{port}")
+    extensions = {"sni_hostname": host}
+    timeout = None
+    if watchdog is not None:
+        extensions["trace"] = watchdog.trace
+        # No single step may wait past the deadline either.
+        left = max(0.001, watchdog.deadline - time.monotonic())
+        timeout = httpx.Timeout(min(left, client.timeout.read or left))
     return client.build_request(
         method,
         target,
         headers={**headers, "Host": host_header},
-        extensions={"sni_hostname": host},
+        extensions=extensions,
+        **({"timeout": timeout} if timeout is not None else {}),
     )
 
 
@@ -190,11 +264,13 @@ class Fetcher:
     def fetch(self, url: str) -> Fetched:
         """Fetch ``url`` within the limits; never raises for the web's answers."""
         result = Fetched(url=url, fetched_at=timezone.now())
+        # One deadline for all of it: robots.txt, every hop, headers and body.
+        deadline = time.monotonic() + self.timeout
         try:
             vet_url(url)  # refused or unresolvable before robots.txt is asked
-            if self.obey_robots and not self._robots_allow(url):
+            if self.obey_robots and not self._robots_allow(url, deadline):
                 raise Refusal("the site's robots.txt asks us not to fetch this page")
-            self._get(url, result, max_bytes=self.max_bytes)
+            self._get(url, result, max_bytes=self.max_bytes, deadline=deadline)
         except Refusal as exc:
             result.outcome, result.reason = REFUSED, str(exc)
         except Failure as exc:
@@ -202,8 +278,22 @@ class Fetcher:
             result.dns, result.timed_out = exc.dns, exc.timed_out
         return result
 
-    def _get(self, url: str, result: Fetched, *, max_bytes: int) -> None:
-        deadline = time.monotonic() + self.timeout
+    def _get(self, url: str, result: Fetched, *, max_bytes: int, deadline) -> None:
+        with _Watchdog(deadline) as watchdog:
+            try:
+                self._hops(url, result, max_bytes, watchdog)
+            except Failure as exc:
+                if watchdog.fired and not exc.timed_out:
+                    # The watchdog's shutdown looks like a server that hung up.
+                    raise Failure(
+                        f"{exc.host or 'the site'} took longer than "
+                        f"{self.timeout:g} s to answer",
+                        timed_out=True,
+                    ) from exc
+                raise
+
+    def _hops(self, url, result: Fetched, max_bytes: int, watchdog) -> None:
+        deadline = watchdog.deadline
         headers = {
             "User-Agent": self.user_agent,
             "Accept": "text/html,application/xhtml+xml,application/pdf,*/*;q=0.5",
@@ -215,14 +305,15 @@ class Fetcher:
                 raise Failure("the redirects took too long", timed_out=True)
             _scheme, host, port, ip = vet_url(current)
             request = _pinned_request(
-                self.client, "GET", current, host, port, ip, headers
+                self.client, "GET", current, host, port, ip, headers, watchdog
             )
             try:
                 response = self.client.send(request, stream=True)
             except httpx.TimeoutException as exc:
                 raise Failure(f"{host} did not answer in time", timed_out=True) from exc
             except httpx.HTTPError as exc:
-                raise Failure(f"{host}: {type(exc).__name__}: {exc}") from exc
+                why = f"{host}: {type(exc).__name__}: {exc}"
+                raise Failure(why, host=host) from exc
             try:
                 location = response.headers.get("location")
                 if response.status_code in REDIRECT_STATUSES and location:
@@ -262,10 +353,10 @@ class Fetcher:
         except httpx.TimeoutException as exc:
             raise Failure(f"{host} stopped sending in time", timed_out=True) from exc
         except httpx.HTTPError as exc:
-            raise Failure(f"{host}: {type(exc).__name__}: {exc}") from exc
+            raise Failure(f"{host}: {type(exc).__name__}: {exc}", host=host) from exc
         return b"".join(chunks), False
 
-    def _robots_allow(self, url: str) -> bool:
+    def _robots_allow(self, url: str, deadline: float) -> bool:
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}".lower()
         parser = self._robots.get(origin)
@@ -273,7 +364,9 @@ class Fetcher:
             parser = RobotFileParser()
             fetched = Fetched(url=origin + "/robots.txt")
             try:
-                self._get(fetched.url, fetched, max_bytes=ROBOTS_MAX_BYTES)
+                self._get(
+                    fetched.url, fetched, max_bytes=ROBOTS_MAX_BYTES, deadline=deadline
+                )
             except (Refusal, Failure):
                 fetched.status = None
             # RFC 9309: a robots.txt that is not there (4xx) asks nothing;

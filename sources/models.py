@@ -45,6 +45,11 @@ class Capture(models.Model):
     class Meta:
         ordering = ["-captured_at", "-pk"]
         indexes = [models.Index(fields=["source", "-captured_at"])]
+        permissions = [
+            # An uploaded file is evidence readers see beside a fact-check:
+            # who may give one is a role's right (articles/roles.py).
+            ("upload_capture", "Can upload a file as a source's capture"),
+        ]
 
     def __str__(self):
         return f"{self.source_id} at {self.captured_at:%Y-%m-%d %H:%M}"

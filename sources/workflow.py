@@ -29,6 +29,7 @@ from .models import Attempt, Capture, SourceState, Watch
 logger = logging.getLogger(__name__)
 
 CHANGE_SOURCE = "entities.change_source"
+UPLOAD_CAPTURE = "sources.upload_capture"
 GONE_STATUSES = {404, 410}
 
 
@@ -176,15 +177,36 @@ def store_fetched(
     return item
 
 
-def check_upload(source: Source, *, user) -> list[str]:
-    """Whether ``user`` may give ``source`` a file as its capture; why not."""
+def check_upload(source: Source | None, *, user) -> list[str]:
+    """
+    Whether ``user`` may give ``source`` (any source: None) a file as a
+    capture; why not. An uploaded file is evidence readers see once an
+    article cites the source, so it is a right of fact-checkers and
+    publishers (``sources.upload_capture``), not of everyone who may edit
+    the library.
+    """
     if not may(user, CHANGE_SOURCE):
         return ["You may not change sources."]
+    if not may(user, UPLOAD_CAPTURE):
+        return [
+            "Only fact-checkers and publishers may upload a file as a source's "
+            "capture: readers see it as evidence."
+        ]
     return []
 
 
 def upload(source: Source, *, data: bytes, name: str, content_type="", user) -> Capture:
-    """Keep a file the newsroom was given (a PDF sent privately) as a capture."""
+    """
+    Keep a file the newsroom was given (a PDF sent privately) as a capture.
+
+    An uploaded file is never presented as a copy of the source's address:
+    it is kept under an address of its own (``urn:newsroom:source:<id>:<file
+    name>``, not the source's URL), the public archive shows it labelled as
+    a file the newsroom was given, with when it was uploaded, and for a
+    source with an address our copy stays the newest capture fetched from
+    it (or made from a file in the repository); the uploaded file is a
+    separate, labelled item (``?capture=<id>``, listed on the source's page).
+    """
     if reasons := check_upload(source, user=user):
         raise refuse(user, f"upload a capture of source {source.pk}", reasons)
     limit = settings.NEWSROOM_FETCH_MAX_BYTES
@@ -213,7 +235,10 @@ def store_file(
     content_type = (
         content_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
     )
-    url = source.url or f"urn:newsroom:source:{source.pk}:{name}"
+    # An uploaded file is not what the address served: it is not recorded
+    # under the address.
+    own = origin == Capture.Origin.UPLOADED or not source.url
+    url = f"urn:newsroom:source:{source.pk}:{name}" if own else source.url
     title, text = archiving.extract(data, content_type)
     warc = archiving.warc_resource(url=url, content_type=content_type, body=data)
     item = Capture(

@@ -89,8 +89,8 @@ def blocked_article(people):
 def test_setup_roles_creates_the_three_groups_then_changes_nothing(db):
     out, _ = run("setup_roles")
     assert "Reporters: 29 permissions (created)" in out
-    assert "Fact-checkers: 30 permissions (created)" in out
-    assert "Publishers: 38 permissions (created)" in out
+    assert "Fact-checkers: 31 permissions (created)" in out
+    assert "Publishers: 39 permissions (created)" in out
     before = {name: permissions(name) for name in (REPORTERS, FACT_CHECKERS)}
     out, _ = run("setup_roles")
     assert out.count("(unchanged)") == 3
@@ -108,6 +108,11 @@ def test_setup_roles_gives_rating_and_publishing_to_the_right_roles(db):
     assert "articles.publish_article" not in checkers
     assert {"articles.rate_claim", "articles.publish_article"} <= publishers
     assert "articles.add_claim" in reporters
+    # An uploaded capture is evidence readers see: not a reporter's to give.
+    assert "sources.upload_capture" not in reporters
+    assert (
+        "sources.upload_capture" in checkers and "sources.upload_capture" in publishers
+    )
     user = UserFactory(groups=[FACT_CHECKERS])
     assert user.has_perm("articles.rate_claim")
     assert not user.has_perm("articles.publish_article")

@@ -52,11 +52,19 @@ def test_capture_again_enqueues_after_the_commit_and_never_fails(
     assert task.args_kwargs["args"][0] == source.pk
 
 
-def test_an_editor_uploads_a_file_as_a_capture(client, people, media):
+@pytest.mark.parametrize("role", ["checker", "publisher"])
+def test_a_fact_checker_or_publisher_uploads_a_file_as_a_capture(
+    client, people, media, role
+):
     source = SourceFactory(url="")
-    client.force_login(people["reporter"])
+    client.force_login(people[role])
+    page = client.get(reverse("admin:entities_source_change", args=[source.pk]))
+    add = reverse("admin:sources_capture_add")
+    assert f'href="{add}?source={source.pk}">Upload a file</a>' in (
+        page.content.decode()
+    )
     response = client.post(
-        reverse("admin:sources_capture_add"),
+        add,
         {
             "source": source.pk,
             "file": SimpleUploadedFile(
@@ -68,6 +76,45 @@ def test_an_editor_uploads_a_file_as_a_capture(client, people, media):
     capture = source.captures.get()
     assert capture.origin == Capture.Origin.UPLOADED
     assert capture.size == len(b"%PDF-1.4 sent to us")
+    assert capture.created_by == people[role]
+
+
+def test_a_reporter_may_not_upload_a_capture_and_is_told_why(client, people, media):
+    from django.core.exceptions import PermissionDenied
+
+    from sources import workflow
+
+    source = SourceFactory(url="https://example.org/report")
+    reporter = people["reporter"]
+    client.force_login(reporter)
+    html = client.get(
+        reverse("admin:entities_source_change", args=[source.pk])
+    ).content.decode()
+    why = (
+        "Only fact-checkers and publishers may upload a file as a source&#x27;s capture"
+    )
+    assert f"Upload a file: {why}" in html
+    assert "Upload a file</a>" not in html
+    add = reverse("admin:sources_capture_add")
+    response = client.get(add, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("admin:sources_capture_changelist")
+    assert f"Not uploaded: {why}" in response.content.decode()
+    response = client.post(
+        add,
+        {
+            "source": source.pk,
+            "file": SimpleUploadedFile(
+                "report.html", b"<h1>Not what it said</h1>", content_type="text/html"
+            ),
+        },
+        follow=True,
+    )
+    assert f"Not uploaded: {why}" in response.content.decode()
+    assert not source.captures.exists()
+    # The rule itself refuses, with the reason, whoever calls it.
+    with pytest.raises(PermissionDenied, match="Only fact-checkers and publishers"):
+        workflow.upload(source, data=b"<h1>x</h1>", name="x.html", user=reporter)
+    assert not source.captures.exists()
 
 
 def _viewer():

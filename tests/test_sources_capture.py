@@ -297,7 +297,7 @@ def test_an_uploaded_file_is_a_capture(people, media):
         source,
         data=b"%PDF-1.4 private",
         name="../../letter.pdf",
-        user=people["reporter"],
+        user=people["checker"],
     )
     assert item.origin == Capture.Origin.UPLOADED
     assert item.content_type == "application/pdf"
@@ -794,13 +794,13 @@ def test_a_source_that_fails_on_our_side_does_not_stop_the_run(
 def test_drift_is_never_measured_against_an_uploaded_file(rated, httpserver, people):
     article, claim, source = rated
     fetched = source.captures.get()
-    # An editor uploads the report's PDF, then the claim is rated again: the
-    # newest capture, the one it rests on, is the file.
+    # A fact-checker uploads the report's PDF, then the claim is rated again:
+    # the newest capture, the one it rests on, is the file.
     uploaded = sources_workflow.upload(
         source,
         data=make_pdf("The annual report."),
         name="report.pdf",
-        user=people["reporter"],
+        user=people["checker"],
     )
     _rate(claim, people["checker2"])
     assert claim.citations.get().checked_capture == uploaded

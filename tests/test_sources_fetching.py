@@ -223,3 +223,102 @@ def test_https_keeps_the_name_for_sni_and_the_certificate(settings, tmp_path):
         assert "CERTIFICATE" in refused.reason.upper()
     finally:
         server.stop()
+
+
+# A server that dribbles: one piece every 0.1 s ----------------------------------
+
+
+@pytest.fixture
+def dribbler():
+    """
+    A raw HTTP server on 127.0.0.1 that answers every request a piece at a
+    time, 0.1 s apart, for up to 15 s: ``headers`` sends header lines without
+    end, ``body`` sends its headers at once and then the body a byte at a
+    time. Its port and mode are set by the test; it stops with the test.
+    """
+    import threading
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.2)
+    state = {"mode": "headers", "stop": threading.Event(), "held": []}
+
+    def serve(conn):
+        with conn:
+            conn.settimeout(1)
+            try:
+                conn.recv(65536)  # the request (small, in one piece)
+                if state["mode"] == "headers":
+                    conn.sendall(b"HTTP/1.1 200 OK\r\n")
+                    pieces = (f"X-Slow-{n}: {n}\r\n".encode() for n in range(150))
+                else:
+                    conn.sendall(
+                        b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
+                        b"Content-Length: 150\r\n\r\n"
+                    )
+                    pieces = (b"x" for _ in range(150))
+                started = time.monotonic()
+                for piece in pieces:
+                    if state["stop"].is_set():
+                        break
+                    conn.sendall(piece)
+                    time.sleep(0.1)
+                state["held"].append(time.monotonic() - started)
+            except OSError:
+                state["held"].append(time.monotonic() - started)
+
+    def accept():
+        while not state["stop"].is_set():
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            threading.Thread(target=serve, args=(conn,), daemon=True).start()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    state["url"] = f"http://127.0.0.1:{listener.getsockname()[1]}/page"
+    yield state
+    state["stop"].set()
+    thread.join(2)
+    listener.close()
+
+
+@pytest.mark.parametrize("mode", ["headers", "body"])
+def test_a_server_that_dribbles_cannot_hold_a_fetch_past_its_deadline(
+    local, settings, dribbler, mode
+):
+    # Each piece comes well within httpx's per-read time-out: only the
+    # deadline of the whole fetch can stop it.
+    settings.NEWSROOM_FETCH_TIMEOUT = 1
+    dribbler["mode"] = mode
+    started = time.monotonic()
+    got = fetch(dribbler["url"])
+    took = time.monotonic() - started
+    assert got.outcome == "failed", got
+    assert got.timed_out, got.reason
+    assert took < 1.5, f"the fetch took {took:.1f} s"
+
+
+@pytest.mark.django_db
+def test_a_dribbling_server_does_not_hold_up_a_run_of_checks(
+    local, settings, dribbler, httpserver, media
+):
+    from sources import workflow
+    from sources.models import Attempt
+    from tests.factories import SourceFactory
+
+    settings.NEWSROOM_FETCH_TIMEOUT = 1
+    slow = SourceFactory(url=dribbler["url"])
+    fine = SourceFactory(url=url(httpserver, "/fine"))
+    httpserver.expect_request("/fine").respond_with_data("<title>Fine</title>")
+    started = time.monotonic()
+    with Fetcher() as fetcher:
+        done = workflow.check_many([slow, fine], fetcher=fetcher)
+    assert time.monotonic() - started < 2.5
+    assert [source for source, _watch, _counted in done] == [slow, fine]
+    attempt = Attempt.objects.get(source=slow)
+    assert attempt.outcome == "failed"
+    assert "took longer than 1 s" in attempt.reason
+    assert Attempt.objects.get(source=fine).outcome == "captured"

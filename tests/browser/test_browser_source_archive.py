@@ -18,7 +18,9 @@ CAPTURED = (
 )
 
 
-def test_no_script_of_a_captured_page_runs(transactional_db, media, new_page):
+def test_no_script_of_a_captured_page_runs(transactional_db, media, people, new_page):
+    from tests.test_sources_archive import cite
+
     source = SourceFactory(url="https://example.org/report")
     workflow.store_file(
         source,
@@ -27,6 +29,7 @@ def test_no_script_of_a_captured_page_runs(transactional_db, media, new_page):
         content_type="text/html",
         origin=Capture.Origin.FILE,
     )
+    cite(source, people)  # the archive is public while a published article cites it
     page = new_page()
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
