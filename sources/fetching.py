@@ -68,6 +68,22 @@ class Fetched:
         return self.outcome == OK
 
 
+# The resolver's answers that say a name does not exist, as opposed to a
+# lookup that failed for now (EAI_AGAIN: the resolver is down or slow).
+_NO_SUCH_NAME = {
+    getattr(socket, name)
+    for name in ("EAI_NONAME", "EAI_NODATA")
+    if hasattr(socket, name)
+}
+
+
+def lookup_failure(host: str, exc: Exception) -> "Failure":
+    """The Failure of a name lookup: ``dns`` only when the name does not exist."""
+    if isinstance(exc, socket.gaierror) and exc.errno not in _NO_SUCH_NAME:
+        return Failure(f"the name {host} could not be looked up now ({exc})")
+    return Failure(f"the name {host} does not resolve ({exc})", dns=True)
+
+
 class Refusal(Exception):
     """An address the fetcher will not go to; the message says why."""
 
@@ -130,7 +146,7 @@ def vet_url(url: str) -> tuple[str, str, int, str]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
-        raise Failure(f"the name {host} does not resolve ({exc})", dns=True) from exc
+        raise lookup_failure(host, exc) from exc
     addresses = sorted({info[4][0] for info in infos})
     if not addresses:
         raise Failure(f"the name {host} does not resolve", dns=True)

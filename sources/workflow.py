@@ -31,6 +31,9 @@ logger = logging.getLogger(__name__)
 CHANGE_SOURCE = "entities.change_source"
 UPLOAD_CAPTURE = "sources.upload_capture"
 GONE_STATUSES = {404, 410}
+# The site is there but will not show the page to our fetcher (a login, a
+# bot wall, a rate limit): recorded, never counted towards "gone".
+BLOCKED_STATUSES = {401, 403, 407, 429}
 
 
 # Capturing ---------------------------------------------------------------------
@@ -446,7 +449,8 @@ def record_fetch(source: Source, fetched: Fetched) -> Watch:
         return watch
     gone = fetched.ok and fetched.status in GONE_STATUSES
     if not fetched.ok or (fetched.status or 0) >= 400:
-        watch.failures += 1
+        if fetched.status not in BLOCKED_STATUSES:
+            watch.failures += 1
         record_attempt(source, fetched, Attempt.Outcome.FAILED)
         gone = (
             gone or fetched.dns or watch.failures >= settings.NEWSROOM_SOURCE_GONE_AFTER

@@ -240,6 +240,51 @@ def test_time_outs_make_a_source_gone_only_when_repeated(rated, settings, httpse
     assert [b.code for b in gate.gate_blockers(article)] == ["stale"]
 
 
+def test_a_site_that_times_out_again_and_again_is_gone(rated, settings, httpserver):
+    article, claim, source = rated
+    settings.NEWSROOM_SOURCE_GONE_AFTER = 2
+    settings.NEWSROOM_FETCH_TIMEOUT = 0.3
+
+    def slow(request):
+        time.sleep(0.8)  # longer than the fetch waits
+        return Response("late")
+
+    httpserver.clear()
+    httpserver.expect_request("/report").respond_with_handler(slow)
+    assert check(source).state != SourceState.GONE
+    watch = check(source)
+    assert watch.state == SourceState.GONE
+    assert source.attempts.first().reason.endswith("to answer")
+    assert [b.code for b in gate.gate_blockers(article)] == ["stale"]
+
+
+@pytest.mark.parametrize("status", [401, 403, 429])
+def test_a_site_that_shuts_our_fetcher_out_is_not_gone(
+    rated, settings, httpserver, status
+):
+    """A login, a bot wall or a rate limit says nothing of the page's fate."""
+    article, claim, source = rated
+    settings.NEWSROOM_SOURCE_GONE_AFTER = 2
+    serve(httpserver, "/report", "no robots", status=status)
+    for _ in range(3):
+        assert check(source).state != SourceState.GONE
+    assert source.attempts.filter(outcome="failed").count() == 3
+    assert gate.gate_blockers(article) == []
+
+
+def test_only_a_name_that_does_not_exist_is_gone_at_once():
+    import socket
+
+    from sources.fetching import lookup_failure
+
+    missing = socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+    assert lookup_failure("gone.example", missing).dns
+    for_now = socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+    failure = lookup_failure("slow.example", for_now)
+    assert not failure.dns
+    assert "could not be looked up now" in str(failure)
+
+
 def test_a_moved_source_is_recorded_and_updated_once_an_editor_confirms(
     rated, httpserver, local_web, people, django_capture_on_commit_callbacks
 ):
