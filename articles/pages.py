@@ -52,7 +52,7 @@ from newsroom.site import site_context
 from . import caching
 from .models import RENDERED_PAGE, Article, PublishedVersion
 from .ratings import SCALE, RatingDefinition
-from .rendering import render_body
+from .rendering import figure_notes, image_claims, noted, render_body
 from .structured_data import build_jsonld, byline_names
 
 logger = logging.getLogger(__name__)
@@ -116,7 +116,15 @@ def _pictures(version) -> dict:
     if not gallery:
         return context
     if lead := images.get("lead"):
-        context["lead_figure"] = gallery.figure(lead, lazy=False, css="figure--lead")
+        # The claims about the lead image that have no note in the body (no
+        # words marked, no figure of it there) have theirs in its caption.
+        body_html = version["body_html"] if shaped else version.body_html
+        claims = version["claims"] if shaped else version.claims
+        in_body = noted(body_html)
+        about = [c for c in image_claims(claims, lead) if c["anchor_id"] not in in_body]
+        context["lead_figure"] = gallery.figure(
+            lead, lazy=False, css="figure--lead", notes=figure_notes(about)
+        )
         context["lead_image"] = gallery.shared(lead, site_url=settings.SITE_URL)
     if shaped:
         version["body_html"] = gallery.refill(version["body_html"])

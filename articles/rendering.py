@@ -17,7 +17,11 @@ read back as a tree:
 - after each claim comes its note: the rating's short label, linking to the
   claim's fact-check. It is set apart from the quote (in the page's text it
   reads "quote [Label]"), left out of copied text by the stylesheet and out
-  of search snippets (``data-nosnippet``).
+  of search snippets (``data-nosnippet``);
+- a claim about a library image that has no words marked in the text gets
+  its note in the caption of the first figure of that image on the page
+  (the lead figure, ``pages``, or one in the body), so it opens where the
+  picture is, like any other claim.
 
 Images: the author names a library image with Markdown's image form and
 the ``image:`` scheme, ``![Optional caption for this story](image:12)``; the
@@ -246,18 +250,8 @@ def _link_pieces(link, edges) -> list[tuple[int, int]]:
     return list(zip(points, points[1:], strict=False))
 
 
-def render_body(body: str, claims=(), links=(), figure=None) -> str:
-    """
-    Render ``body`` with ``claims`` marked and ``links`` linked.
-
-    ``claims`` is a sequence of mappings with ``start``, ``end``, ``rating``,
-    ``anchor_id`` (the id of the fact-check panel) and optionally ``quote``;
-    ``links`` of mappings with ``start``, ``end`` and ``href`` (a site path);
-    ``figure(image_id, caption)`` returns the HTML of a library image placed
-    in the body (``caption``: the one given there, or None), "" when it has
-    none to show.
-    """
-    body = _SENTINELS.sub("\ufffd", body)
+def _claim_spans(body: str, claims) -> list[tuple[int, int, dict]]:
+    """The claims marked in ``body`` (sentinels replaced), with their spans."""
     spans = []
     for claim in claims:
         if not 0 <= claim["start"] < claim["end"] <= len(body):
@@ -265,7 +259,49 @@ def render_body(body: str, claims=(), links=(), figure=None) -> str:
         start, end = _trimmed(body, claim["start"], claim["end"])
         if start < end:
             spans.append((start, end, claim))
-    spans = spans[:MAX_MARKED_CLAIMS]
+    return spans[:MAX_MARKED_CLAIMS]
+
+
+def image_claims(claims, image_id) -> list[dict]:
+    """The ``claims`` about library image ``image_id``."""
+    return [
+        claim
+        for claim in claims
+        if (claim.get("media") or {}).get("image") is not None
+        and str(claim["media"]["image"]) == str(image_id)
+    ]
+
+
+_NOTE_TARGET = re.compile(r'<a class="claim-label [^"]*" href="#([^"]+)"')
+
+
+def noted(html: str) -> set[str]:
+    """The anchors of the claims that have a note in ``html`` (the body's)."""
+    # The sanitiser leaves no class on an author's links: these are ours.
+    return set(_NOTE_TARGET.findall(html))
+
+
+def render_body(body: str, claims=(), links=(), figure=None) -> str:
+    """
+    Render ``body`` with ``claims`` marked and ``links`` linked.
+
+    ``claims`` is a sequence of mappings with ``start``, ``end``, ``rating``,
+    ``anchor_id`` (the id of the fact-check panel) and optionally ``quote``
+    and ``media``; ``links`` of mappings with ``start``, ``end`` and
+    ``href`` (a site path); ``figure(image_id, caption)`` returns the HTML
+    of a library image placed in the body (``caption``: the one given there,
+    or None), "" when it has none to show; it is called with ``notes=``, the
+    HTML to put in its caption, for the first figure of an image that
+    claims not marked in the text are about.
+    """
+    body = _SENTINELS.sub("\ufffd", body)
+    spans = _claim_spans(body, claims)
+    marked = {id(claim) for _, _, claim in spans}
+    about_images = [
+        claim
+        for claim in claims
+        if id(claim) not in marked and (claim.get("media") or {}).get("image")
+    ]
     edges = {edge for start, end, _ in spans for edge in (start, end)}
     pieces = [
         (start, end, link["href"])
@@ -300,26 +336,53 @@ def render_body(body: str, claims=(), links=(), figure=None) -> str:
     text.append(body[cursor:])
     html = _render_sanitised("".join(text))
     marker = _ClaimMarker(
-        [claim for _, _, claim in spans], [p[2] for p in pieces], figure
+        [claim for _, _, claim in spans], [p[2] for p in pieces], figure, about_images
     )
     marker.feed(html)
     marker.close()
     return _SENTINELS.sub("", marker.html())
 
 
+def _shortened(words: str) -> str:
+    words = " ".join(words.split()).strip("“”\"'‘’ ")
+    if len(words) > QUOTE_IN_LABEL:
+        cut = words.rfind(" ", 0, QUOTE_IN_LABEL)
+        words = words[: cut if cut > 0 else QUOTE_IN_LABEL].rstrip(" ,;:") + "…"
+    return words
+
+
 def claim_note(claim) -> str:
     """The note after a claim: its rating's short label, linking to its fact-check."""
     rating = definition(claim["rating"])
     anchor = escape(claim["anchor_id"])
-    quote = " ".join(claim.get("quote", "").split()).strip("“”\"'‘’ ")
-    if len(quote) > QUOTE_IN_LABEL:
-        cut = quote.rfind(" ", 0, QUOTE_IN_LABEL)
-        quote = quote[: cut if cut > 0 else QUOTE_IN_LABEL].rstrip(" ,;:") + "…"
+    quote = _shortened(claim.get("quote", ""))
     name = f"{rating.short_label}: fact-check"
     if quote:
         name += f" of “{quote}”"
+    return _note(rating, anchor, name)
+
+
+def figure_notes(claims) -> str:
+    """
+    The notes of ``claims`` about an image, for its figure's caption: like a
+    claim's note in the text, named by what the claim says of the image;
+    the first has the id the fact-check's "Back to the text" links to.
+    """
+    notes = []
+    for claim in claims:
+        rating = definition(claim["rating"])
+        anchor = escape(claim["anchor_id"])
+        name = f"{rating.short_label}: fact-check of this image"
+        if statement := _shortened(claim.get("statement", "")):
+            name += f", “{statement}”"
+        notes.append(_note(rating, anchor, name, ident=f"{anchor}-text"))
+    return "".join(notes)
+
+
+def _note(rating, anchor: str, name: str, *, ident: str = "") -> str:
+    ident = f' id="{ident}"' if ident else ""
     return (
-        '<span class="claim-note" data-nosnippet>'
+        f'<span class="claim-note"{ident} data-nosnippet>'
         '<span class="visually-hidden" aria-hidden="true"> [</span>'
         f'<a class="claim-label claim-label--{escape(rating.value)}" '
         f'href="#{anchor}" aria-label="{escape(name)}">'
@@ -343,11 +406,12 @@ class _Frame:
 class _ClaimMarker(HTMLParser):
     """Turns the sentinels of sanitised HTML into marks, links and notes."""
 
-    def __init__(self, claims, hrefs, figure=None):
+    def __init__(self, claims, hrefs, figure=None, about_images=()):
         super().__init__(convert_charrefs=True)
         self.claims = claims
         self.hrefs = hrefs
         self.figure = figure
+        self.about_images = list(about_images)  # claims with no note yet
         self.out = []
         self.stack: list[_Frame] = []
         self.active: list[int] = []  # claims open in the text, outermost first
@@ -435,9 +499,21 @@ class _ClaimMarker(HTMLParser):
         caption = _SENTINELS.sub("", caption)
         if self.figure is not None and image_id.isdigit():
             given = None if caption == "" and NO_CAPTION in placed else caption
-            self.out.append(self.figure(int(image_id), given))
+            about = image_claims(self.about_images, image_id)
+            shown = self.figure(int(image_id), given, **self._notes(about))
+            if shown and about:
+                # Their notes are in this figure's caption: the next figure of
+                # the image has none.
+                self.about_images = [
+                    c for c in self.about_images if all(c is not a for a in about)
+                ]
+            self.out.append(shown)
         for index in ended:
             self._end(index)
+
+    @staticmethod
+    def _notes(about) -> dict:
+        return {"notes": figure_notes(about)} if about else {}
 
     # Claims and links
 

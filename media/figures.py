@@ -110,9 +110,12 @@ class Gallery:
             + f"<img {attrs}></picture>"
         )
 
-    def figure(self, image_id, caption: str | None = None, *, lazy=True, css=""):
+    def figure(
+        self, image_id, caption: str | None = None, *, lazy=True, css="", notes=""
+    ):
         """A ``<figure>``: the picture, its caption (``caption`` overrides
-        the library's) and its credit; empty when the image is not here."""
+        the library's), its credit and ``notes`` (the renderer's HTML: the
+        notes of the claims about it); empty when the image is not here."""
         item = self.get(image_id)
         if item is None:
             return ""
@@ -122,6 +125,8 @@ class Gallery:
             parts.append(f'<span class="figure-caption">{escape(caption)}</span>')
         if credit := credit_html(item):
             parts.append(credit)
+        if notes:
+            parts.append(notes)
         figcaption = f"<figcaption>{' '.join(parts)}</figcaption>" if parts else ""
         classes = " ".join(["figure", *([css] if css else [])])
         return (

@@ -6,6 +6,7 @@ on every door (admin, restore, import).
 """
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -14,6 +15,7 @@ from reversion.models import Version
 from articles import gate, restoring, staleness, workflow
 from articles.interchange import export_article, import_document
 from articles.models import Article, Claim, Rating
+from articles.rendering import render_body
 from media import library
 from media.claim_media import SCHEMA_CATEGORIES
 from tests.factories import (
@@ -201,6 +203,70 @@ def test_a_media_claim_is_rated_and_published_with_a_valid_mediareview(
     assert "from 0:12 to 1:15" in html
     assert 'alt="A flooded street"' in html
     assert "Missing context: real, shown misleadingly" in html
+
+
+def claim_labels(html: str) -> list[str]:
+    """The targets of the claims' notes on a page, in order."""
+    return re.findall(r'<a class="claim-label [^"]*" href="#([^"]+)"', html)
+
+
+def test_a_claim_about_the_lead_image_has_its_note_in_its_caption(
+    client, people, media_claim
+):
+    article, video, photo, picture = media_claim
+    article.lead_image = picture
+    article.save()
+    for claim in (video, photo):  # misleading: said by someone else
+        claim.claimant = EntityFactory(name=f"Poster {claim.pk}")
+        workflow.save_claim(claim, user=people["reporter"])
+        workflow.rate_claim(
+            Claim.objects.get(pk=claim.pk),
+            user=people["checker"],
+            rating=Rating.MISLEADING,
+            media_authenticity="missing_context",
+        )
+    workflow.publish(Article.objects.get(pk=article.pk), user=people["publisher"])
+    html = client.get(article.get_absolute_url()).content.decode()
+    lead = re.search(r'<figure class="figure figure--lead">.*?</figure>', html, re.S)
+    caption = re.search(r"<figcaption>.*?</figcaption>", lead.group(0), re.S)
+    # One note per claim on the page: the video's after its words, the
+    # picture's in the caption, with the id its card's "Back to the text"
+    # links to, named for a screen reader by what it says of the picture.
+    assert claim_labels(html) == [f"claim-{photo.pk}", f"claim-{video.pk}"]
+    assert claim_labels(caption.group(0)) == [f"claim-{photo.pk}"]
+    assert f'<span class="claim-note" id="claim-{photo.pk}-text"' in caption.group(0)
+    assert (
+        'aria-label="Misleading: fact-check of this image, '
+        '“The photo shows the flood of 2024.”"'
+    ) in caption.group(0)
+    assert f'href="#claim-{photo.pk}-text"' in html
+
+
+def test_a_claim_about_an_image_in_the_body_has_its_note_at_its_first_figure():
+    def figure(image_id, caption, notes=""):
+        return (
+            f"<figure><img data-id={image_id}><figcaption>{notes}</figcaption></figure>"
+        )
+
+    def about(pk, image, start=0, end=0, quote=""):
+        return {
+            "anchor_id": f"claim-{pk}",
+            "rating": "accurate",
+            "start": start,
+            "end": end,
+            "quote": quote,
+            "statement": f"Claim {pk}.",
+            "media": {"type": "image", "image": image},
+        }
+
+    body = "Words.\n\n![](image:7)\n\nMore words.\n\n![](image:7)\n\n![](image:8)"
+    claims = [about(1, 7), about(2, 8, 0, 5, "Words"), about(3, 9)]
+    html = render_body(body, claims, figure=figure)
+    figures = re.findall(r"<figure>.*?</figure>", html)
+    # Claim 1 in the first figure of its image only; claim 2 has its words
+    # marked (its note follows them); claim 3's image is not on the page.
+    assert [claim_labels(f) for f in figures] == [["claim-1"], [], []]
+    assert claim_labels(html) == ["claim-2", "claim-1"]
 
 
 def test_every_authenticity_value_is_a_member_of_the_vocabulary():

@@ -8,6 +8,12 @@
  * screen and under its paragraph on a narrow one, and leaves the focus where
  * it is; Escape closes it and gives the focus back to the note. The list at
  * the end is folded away behind a button.
+ *
+ * A claim about a picture on the page has its note in the picture's caption
+ * (the lead image's or one in the body), and opens there, beside the picture
+ * on a wide screen and under it on a narrow one. A link to a claim with no
+ * place on the page (a video, a picture not shown) unfolds the list and
+ * brings the focus to its card.
  */
 (function () {
   "use strict";
@@ -17,16 +23,21 @@
   if (!body || !list) {
     return;
   }
+  // The notes: in the text, and in the captions of the pictures (the lead
+  // image is above the text).
+  var article = body.closest("article") || body;
   // The width at which notes sit in the margin (static/css/site.css).
   var wide = window.matchMedia("(min-width: 64rem)");
   var current = null; // {label, panel, id}
 
   function labels() {
-    return body.querySelectorAll("a.claim-label[href^='#']");
+    return article.querySelectorAll("a.claim-label[href^='#']");
   }
 
   function labelFor(id) {
-    return body.querySelector("a.claim-label[href='#" + CSS.escape(id) + "']");
+    return article.querySelector(
+      "a.claim-label[href='#" + CSS.escape(id) + "']"
+    );
   }
 
   function marks(id) {
@@ -56,8 +67,12 @@
     return panel;
   }
 
-  // The paragraph (or list, quote, heading) the label is in.
+  // The paragraph (or list, quote, heading, picture) the label is in.
   function blockOf(label) {
+    var figure = label.closest("figure");
+    if (figure) {
+      return figure;
+    }
     var node = label;
     while (node.parentElement && node.parentElement !== body) {
       node = node.parentElement;
@@ -181,12 +196,30 @@
   heading.after(toggle);
   fold(true);
 
+  // A claim with no place on the page: its card, in the list unfolded.
+  function showCard(id) {
+    var card = document.getElementById(id);
+    if (!card || card.parentElement !== list) {
+      return;
+    }
+    if (current) {
+      closePanel(false);
+    }
+    fold(false);
+    card.setAttribute("tabindex", "-1");
+    card.scrollIntoView({ block: "start" });
+    card.focus({ preventScroll: true });
+  }
+
   // A link to a claim's card (from another page, or a shared address)
   // opens it in place, at its claim.
   function follow() {
     var id = decodeURIComponent(location.hash.slice(1));
     var label = id && labelFor(id); // not for "#claim-1-text": that is the text
     if (!label) {
+      if (id) {
+        showCard(id);
+      }
       return;
     }
     var first = marks(id)[0] || label;

@@ -5,7 +5,11 @@ keyboard; without JavaScript every fact-check is still reached; and axe-core
 finds nothing serious on the article and the transparency pages.
 """
 
+import re
+
 import pytest
+import reversion
+from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from masthead import workflow as masthead
@@ -116,10 +120,13 @@ def test_a_claim_opens_and_closes_with_the_keyboard_alone(
     page = new_page(viewport=viewport)
     page.goto(demo_newsroom.get_absolute_url())
     first = page.locator(".article-body a.claim-label").first
-    # Tab from the top of the page to the first claim's note.
+    # Tab from the top of the page to the first note of a claim in the text
+    # (past the note of the claim about the lead image, in its caption).
     for _ in range(40):
         page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.matches('a.claim-label')"):
+        if page.evaluate(
+            "document.activeElement.matches('.article-body a.claim-label')"
+        ):
             break
     expect(first).to_be_focused()
     expect(first).to_have_attribute("role", "button")
@@ -159,7 +166,7 @@ def test_a_claim_opens_and_closes_with_the_keyboard_alone(
         page.keyboard.press("Tab")
         reached.add(page.evaluate("document.activeElement.getAttribute('href')"))
     # A label after each claim in the text (the claim about the lead image
-    # has its fact-check, but no words of the text to follow).
+    # has no words of the text: its label is in the picture's caption).
     in_text = [c for c in demo_newsroom.live_version.claims if c["quote"]]
     expect(labels).to_have_count(len(in_text))
     assert {
@@ -255,3 +262,101 @@ def test_a_link_to_a_claim_opens_it_at_its_place(demo_newsroom, new_page):
     expect(page.locator(f"#{anchor}-panel")).to_be_visible()
     expect(page.locator(f"#{anchor}-text")).to_be_in_viewport()
     expect(page.locator("#factcheck-list")).to_be_hidden()
+
+
+def media_claim(article):
+    """The demo's claim about its lead image: no words of the text, a picture."""
+    return next(c for c in article.live_version.claims if not c["quote"])
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375", "1280"])
+def test_a_link_to_a_claim_about_the_lead_image_opens_it_at_the_image(
+    demo_newsroom, new_page, viewport
+):
+    claim = media_claim(demo_newsroom)
+    anchor = claim["anchor_id"]
+    assert claim["media"]["image"] == demo_newsroom.lead_image_id
+    page = new_page(viewport=viewport)
+    page.goto(f"{demo_newsroom.get_absolute_url()}#{anchor}")
+    figure = page.locator("figure.figure--lead")
+    label = figure.locator(f"figcaption a.claim-label[href='#{anchor}']")
+    panel = page.locator(f"#{anchor}-panel")
+    expect(panel).to_be_visible()
+    expect(panel.locator(".rating")).to_have_text(claim["rating_label"])
+    expect(panel).to_contain_text(claim["statement"])
+    expect(label).to_have_attribute("aria-expanded", "true")
+    expect(label).to_be_in_viewport()
+    expect(page.locator("#factcheck-list")).to_be_hidden()
+    picture, opened = box(figure), box(panel)
+    if viewport is PHONE:
+        # Under the picture, before the text.
+        assert opened["y"] >= picture["y"] + picture["height"] - 1, (opened, picture)
+        assert panel.evaluate("el => el.previousElementSibling.tagName") == "FIGURE"
+    else:
+        # In the margin beside the picture's caption.
+        assert opened["x"] > picture["x"] + picture["width"], (opened, picture)
+        assert opened["x"] + opened["width"] <= DESKTOP["width"]
+    expect(panel).to_be_in_viewport()
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375", "1280"])
+def test_the_claim_about_the_lead_image_opens_with_the_keyboard(
+    demo_newsroom, new_page, viewport
+):
+    anchor = media_claim(demo_newsroom)["anchor_id"]
+    page = new_page(viewport=viewport)
+    page.goto(demo_newsroom.get_absolute_url())
+    label = page.locator(f"figure.figure--lead a.claim-label[href='#{anchor}']")
+    expect(label).to_have_attribute("aria-label", re.compile("this image"))
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.matches('a.claim-label')"):
+            break
+    # The first claim the keyboard reaches is the picture's, at the top.
+    expect(label).to_be_focused()
+    expect(label).to_have_attribute("role", "button")
+    expect(label).to_have_attribute("aria-expanded", "false")
+    page.keyboard.press("Enter")
+    panel = page.locator(f"#{anchor}-panel")
+    expect(panel).to_be_visible()
+    expect(label).to_have_attribute("aria-expanded", "true")
+    expect(label).to_have_attribute("aria-controls", f"{anchor}-panel")
+    expect(label).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(panel).to_have_count(0)
+    expect(label).to_have_attribute("aria-expanded", "false")
+    expect(label).to_be_focused()
+    # Tab goes on to the claims of the text.
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('.article-body') !== null"), (
+        page.evaluate("document.activeElement.outerHTML")
+    )
+
+
+def test_a_link_to_a_claim_with_no_place_on_the_page_opens_its_card(
+    demo_newsroom, new_page
+):
+    from articles import workflow
+    from articles.demo import PUBLISHER
+
+    # The picture the claim is about no longer shown: its claim has no place.
+    publisher = get_user_model().objects.get(username=PUBLISHER.username)
+    with reversion.create_revision():
+        demo_newsroom.lead_image = None
+        demo_newsroom.save()
+        reversion.set_user(publisher)
+    workflow.publish(demo_newsroom, user=publisher, note="Without the picture.")
+    demo_newsroom.refresh_from_db()
+    anchor = media_claim(demo_newsroom)["anchor_id"]
+    page = new_page(viewport=PHONE)
+    page.goto(f"{demo_newsroom.get_absolute_url()}#{anchor}")
+    expect(page.locator("figure.figure--lead")).to_have_count(0)
+    expect(page.locator(f"a.claim-label[href='#{anchor}']")).to_have_count(0)
+    card = page.locator(f"#factcheck-list > #{anchor}")
+    expect(page.locator("#factcheck-list")).to_be_visible()
+    expect(page.locator(".factchecks-toggle")).to_have_attribute(
+        "aria-expanded", "true"
+    )
+    expect(card).to_be_in_viewport()
+    expect(card).to_be_focused()
