@@ -307,6 +307,16 @@ class Fetcher:
                         timed_out=True,
                     ) from exc
                 raise
+            if watchdog.fired:
+                # A body that ends when the connection closes (no length, not
+                # chunked) ends the same way when the watchdog shuts it: what
+                # was read is not the page.
+                result.body, result.status = b"", None
+                raise Failure(
+                    f"{urlsplit(url).hostname or 'the site'} took longer than "
+                    f"{self.timeout:g} s to answer",
+                    timed_out=True,
+                )
 
     def _hops(self, url, result: Fetched, max_bytes: int, watchdog) -> None:
         deadline = watchdog.deadline

@@ -250,10 +250,16 @@ def dribbler():
                 if state["mode"] == "headers":
                     conn.sendall(b"HTTP/1.1 200 OK\r\n")
                     pieces = (f"X-Slow-{n}: {n}\r\n".encode() for n in range(150))
-                else:
+                elif state["mode"] == "body":
                     conn.sendall(
                         b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
                         b"Content-Length: 150\r\n\r\n"
+                    )
+                    pieces = (b"x" for _ in range(150))
+                else:  # a body that ends when the connection closes
+                    conn.sendall(
+                        b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n"
+                        b"Connection: close\r\n\r\n"
                     )
                     pieces = (b"x" for _ in range(150))
                 started = time.monotonic()
@@ -285,7 +291,7 @@ def dribbler():
     listener.close()
 
 
-@pytest.mark.parametrize("mode", ["headers", "body"])
+@pytest.mark.parametrize("mode", ["headers", "body", "until-closed"])
 def test_a_server_that_dribbles_cannot_hold_a_fetch_past_its_deadline(
     local, settings, dribbler, mode
 ):
@@ -298,6 +304,7 @@ def test_a_server_that_dribbles_cannot_hold_a_fetch_past_its_deadline(
     took = time.monotonic() - started
     assert got.outcome == "failed", got
     assert got.timed_out, got.reason
+    assert not got.body  # what came before the deadline is not the page
     assert took < 1.5, f"the fetch took {took:.1f} s"
 
 
