@@ -35,7 +35,7 @@ from newsroom.admin_base import (
     user_name,
 )
 
-from . import drafts, editing, tagging, workflow
+from . import drafts, editing, staleness, tagging, workflow
 from .admin_editor import ArticleEditorMixin
 from .admin_history import (
     ArticleHistoryMixin,
@@ -99,7 +99,7 @@ class ClaimInline(ManyRowsInlineMixin, admin.TabularInline):
             super()
             .get_queryset(request)
             .select_related("claimant", "checked_by")
-            .prefetch_related("citations")
+            .prefetch_related(staleness.with_sources())
             .annotate(
                 n_open_notes=related_count(
                     Note, "claim", resolved_at__isnull=True, parent__isnull=True

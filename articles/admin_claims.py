@@ -15,7 +15,7 @@ from desk.admin_views import ClaimDeskMixin
 from desk.filters import AssignedFilter, OverdueFilter, WaitingFilter
 from newsroom.admin_base import GuardedVersionAdmin, ManyRowsInlineMixin
 
-from . import workflow
+from . import staleness, workflow
 from .admin_history import ArticleRevisionMixin
 from .admin_views import check_status_html, rate_requested
 from .forms import (
@@ -118,7 +118,12 @@ class ClaimAdmin(ClaimDeskMixin, ArticleRevisionMixin, GuardedVersionAdmin):
         return obj.article
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("citations")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("claimant")
+            .prefetch_related(staleness.with_sources())
+        )
 
     def get_urls(self):
         return self.desk_urls() + super().get_urls()

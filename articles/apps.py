@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save, pre_delete
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
 
 class ArticlesConfig(AppConfig):
@@ -48,6 +48,8 @@ class ArticlesConfig(AppConfig):
         # The claimant's name and kind and a source's title and address are
         # printed in the ClaimReview: a change to them makes the ratings
         # that rest on them stale, whatever door made it.
+        for model in (Entity, Source):
+            pre_save.connect(_words_before, sender=model, dispatch_uid=f"words-{model}")
         post_save.connect(_entity_words, sender=Entity, dispatch_uid="stale-entity")
         post_save.connect(_source_words, sender=Source, dispatch_uid="stale-source")
         # Search indexes are not models: fill them for published versions that
@@ -102,6 +104,13 @@ def _claim_saved(sender, instance, created, raw=False, update_fields=None, **kwa
         from .staleness import claim_changed
 
         claim_changed(instance, created=created, update_fields=update_fields)
+
+
+def _words_before(sender, instance, raw=False, **kwargs):
+    if not raw and instance.pk is not None:
+        from .staleness import remember_words
+
+        remember_words(instance)
 
 
 def _entity_words(sender, instance, raw=False, **kwargs):

@@ -20,7 +20,7 @@ from django.db import transaction
 from entities.mentions import entity_index, find_mentions, suggest_entities
 from media.usage import refresh_placements
 
-from . import anchoring, caching, gate
+from . import anchoring, caching, gate, staleness
 from .models import Article, Claim, Mention
 
 logger = logging.getLogger(__name__)
@@ -105,7 +105,8 @@ def reanchor_claims(
     # Citations prefetched: a revision being recorded follows each saved
     # claim to its citations, which would be a query per claim.
     # A claim about media that quotes no words of the text has nothing to find.
-    for claim in article.claims.exclude(quote="").prefetch_related("citations"):
+    claims = article.claims.exclude(quote="").select_related("claimant")
+    for claim in claims.prefetch_related(staleness.with_sources()):
         old = _selector(claim)
         if claim.pk in placed:
             result = anchoring.anchor(body, old, old_body=body)

@@ -35,7 +35,7 @@ def claims_to_check() -> Prefetch:
         "claims",
         queryset=Claim.objects.select_related(
             "claimant", "media_image"
-        ).prefetch_related("citations"),
+        ).prefetch_related(staleness.with_sources()),
     )
 
 

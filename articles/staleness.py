@@ -17,7 +17,26 @@ said in an editor's words.
 import hashlib
 import json
 
+from django.db.models import Prefetch
+
 from .models import AnchorState, Citation, Claim, Rating
+
+
+def with_sources(lookup: str = "citations") -> Prefetch:
+    """
+    A claim's citations with their sources, in one query: what a rating
+    covers includes each source's title and address. A new one each time
+    (Django keeps the instance a prefetch was made for).
+    """
+    return Prefetch(lookup, queryset=Citation.objects.select_related("source"))
+
+
+def _citations(claim: Claim) -> list:
+    """The claim's citations with their sources: prefetched ones if it has them."""
+    cached = getattr(claim, "_prefetched_objects_cache", {}).get("citations")
+    if cached is not None and all(Citation.source.is_cached(c) for c in cached):
+        return list(cached)
+    return list(claim.citations.select_related("source"))
 
 
 def _citation_rows(citations) -> list[list]:
@@ -126,7 +145,7 @@ def stale_reasons(claim: Claim, citations=None) -> list[str]:
     if not claim.is_rated:
         return []
     if citations is None:
-        citations = list(claim.citations.select_related("source"))
+        citations = _citations(claim)
     if claim.checked_fingerprint == claim_fingerprint(claim, citations):
         # The claim's own fields hold; the names and addresses the
         # ClaimReview prints live on the claimant and the sources.
@@ -183,23 +202,38 @@ def _words_reasons(claim: Claim, checked: dict, citations) -> list[str]:
     return reasons
 
 
+# What the ClaimReview prints of an entity (as a claimant) and of a source.
+WORDS = {"entity": ("name", "kind"), "source": ("title", "url")}
+
+
+def remember_words(obj) -> None:
+    """Before ``obj`` (an entity or a source) is saved: note its printed words."""
+    fields = WORDS[obj._meta.model_name]
+    obj._words_before = type(obj).objects.filter(pk=obj.pk).values_list(*fields).first()
+
+
 def words_changed(*, entity=None, source=None) -> None:
     """
     After an entity or a source was saved (a signal, so every door keeps it):
-    the rated claims it names or that cite it go stale when what the
-    ClaimReview prints of it changed since their check, and come back when
-    it is changed back; their signed-off articles go back to review.
+    when what the ClaimReview prints of it changed, the rated claims it names
+    or that cite it go stale (and come back when it is changed back), and
+    their signed-off articles go back to review. A save that changes none of
+    those words costs nothing more.
     """
+    obj = entity if entity is not None else source
+    fields = WORDS[obj._meta.model_name]
+    before = getattr(obj, "_words_before", None)
+    obj._words_before = None
+    if before is None or tuple(getattr(obj, f) for f in fields) == tuple(before):
+        return
     claims = Claim.objects.exclude(rating=Rating.UNRATED)
     if entity is not None:
         claims = claims.filter(claimant=entity)
     else:
         claims = claims.filter(citations__source=source).distinct()
-    for claim in claims.select_related("article", "claimant"):
-        checked = claim.checked_snapshot or {}
-        citations = claim.citations.select_related("source")
-        if claim.stale or _words_reasons(claim, checked, citations):
-            claim_changed(claim, created=False)
+    claims = claims.select_related("article", "claimant", "media_image")
+    for claim in claims.prefetch_related(with_sources()):
+        claim_changed(claim, created=False)
 
 
 def _claim_reasons(claim: Claim, checked: dict) -> list[str]:

@@ -123,6 +123,7 @@ def article_with_claims(
         cited = sources[i % len(sources)] if sources else source
         citation = Citation(claim=claim, source=cited, relation="origin")
         claim.checked_fingerprint = staleness.claim_fingerprint(claim, [citation])
+        claim.checked_snapshot = staleness.check_snapshot(claim, [citation])
         claims.append(claim)
         citations.append(citation)
     Claim.objects.bulk_create(claims)
@@ -602,3 +603,30 @@ def test_admin_entity_change_page_queries_do_not_grow_with_use(
         django_assert_max_num_queries,
         BOUNDS["entity_change"],
     )
+
+
+@pytest.mark.parametrize("model", ["entity", "source"])
+def test_saving_an_entity_or_source_costs_the_same_however_many_claims_rest_on_it(
+    model, roles
+):
+    """Only a change of what the ClaimReview prints (a name, a kind, a title,
+    an address) visits the ratings resting on it; a description does not."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = publisher()
+    counts = []
+    for n in (1, 30):
+        claimant = EntityFactory()
+        source = SourceFactory(publisher=claimant)
+        article_with_claims(n, user=user, claimant=claimant, source=source)
+        obj = claimant if model == "entity" else source
+        obj.refresh_from_db()
+        if model == "entity":
+            obj.description = f"Described again ({n})"
+        else:
+            obj.notes = f"Noted again ({n})"
+        with CaptureQueriesContext(connection) as queries:
+            obj.save()
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts

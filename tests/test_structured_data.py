@@ -110,16 +110,19 @@ def test_demo_page_text_matches_the_seed_paragraph_for_paragraph(client, demo):
 
     html = client.get(demo.get_absolute_url()).content.decode()
     body_html = html.split('<div class="article-body">', 1)[1].split("</div>", 1)[0]
+    labels_in_body = body_html.count('class="claim-label')
     # Drop the notes placed after each claim; keep the article's words.
     body_html = re.sub(r'<span class="claim-note".*?\]</span></span>', "", body_html)
     page = [p.strip() for p in html_to_text(body_html).split("\n\n")]
     seed = [" ".join(p.split()) for p in seed_text().split("\n\n") if p.strip()]
     assert [" ".join(p.split()) for p in page] == seed
     assert len(page) == 11
-    # A label on every claim in the text (the claim about the lead image is
-    # about the picture, not words of it).
-    in_text = [c for c in demo.live_version.claims if c["quote"]]
-    assert html.count('class="claim-label') == len(in_text)
+    # A label on every claim in the text, and one in the lead image's caption
+    # for the claim about the picture (it quotes no words of the text).
+    claims = demo.live_version.claims
+    in_text = [c for c in claims if c["quote"]]
+    assert labels_in_body == len(in_text)
+    assert html.count('class="claim-label') == len(claims) == len(in_text) + 1
 
 
 POLICIES = {

@@ -82,7 +82,9 @@ class Command(BaseCommand):
             )
 
     def _report(self, article: Article) -> dict:
-        claims = article.claims.select_related("claimant").prefetch_related("citations")
+        claims = article.claims.select_related("claimant").prefetch_related(
+            staleness.with_sources()
+        )
         blockers = gate.gate_blockers(article)
         return {
             "slug": article.slug,
