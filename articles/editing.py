@@ -228,9 +228,10 @@ def no_claims_lapsed(article: Article) -> bool:
     is no longer the one they read, send it back to review as a changed claim
     does (DESIGN §5). Returns whether it went back.
     """
+    # The status is read again under send_back's lock: a sign-off made while
+    # the editor's form was open counts.
     if (
-        article.status != Article.Status.READY
-        or not article.no_claims_at
+        not article.no_claims_at
         or gate.no_claims_recorded(article)
         or article.claims.exists()  # the claims' own changes send it back
     ):

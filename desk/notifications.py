@@ -145,8 +145,20 @@ def send_lost(*, now=None, dry_run: bool = False) -> list[int]:
             if notification is None or pk in _tasks_alive(now):
                 continue
             if not dry_run:
-                # In the transaction: the task row commits with the check.
-                _enqueue(pk, attempt=notification.email_attempts + 1)
+                # A lost task counts as an attempt, so that an email whose
+                # sending dies each time is given up like one that fails.
+                notification.email_attempts += 1
+                if notification.email_attempts > MAX_ATTEMPTS:
+                    notification.email_state = EmailState.FAILED
+                    notification.email_error = (
+                        f"no attempt of the {MAX_ATTEMPTS} finished: given up"
+                    )
+                else:
+                    # In the transaction: the task row commits with the check.
+                    _enqueue(pk, attempt=notification.email_attempts)
+                notification.save(
+                    update_fields=["email_attempts", "email_state", "email_error"]
+                )
             enqueued.append(pk)
     if enqueued and not dry_run:
         logger.warning(
@@ -172,13 +184,13 @@ def deliver(pk: int, attempt: int) -> str:
         )
         if notification is None:
             return "nothing to send"  # sent already, failed for good, or gone
-        message = _message(notification)
         try:
-            message.send()
-        except OSError as exc:  # smtplib's errors are OSErrors
+            _message(notification).send()
+        except (OSError, ValueError) as exc:  # smtplib's errors are OSErrors
             notification.email_attempts = attempt
             notification.email_error = f"{type(exc).__name__}: {exc}"[:500]
-            if attempt >= MAX_ATTEMPTS:
+            # A message the mail library refuses is refused again: no retry.
+            if attempt >= MAX_ATTEMPTS or isinstance(exc, ValueError):
                 notification.email_state = EmailState.FAILED
                 logger.error(
                     "Email of notification %s failed for good after %s attempts: %s",
@@ -219,8 +231,10 @@ def _message(notification) -> EmailMessage:
         "the article or were named in a note; your desk lists every "
         "notification."
     )
+    # One line: a header with a line break is refused (BadHeaderError).
+    subject = " ".join(notification.text.split())[:120]
     return EmailMessage(
-        subject=f"[{settings.NEWSROOM_NAME}] {notification.text[:120]}",
+        subject=f"[{settings.NEWSROOM_NAME}] {subject}",
         body=body,
         to=[notification.user.email],
         headers={"Message-ID": f"<notification-{notification.pk}@newsroom>"},

@@ -638,9 +638,11 @@ def _move_checks(source: Source, old: str) -> None:
     this, confirming a move would make every rating resting on it stale).
     Written without saving the claims: nothing of theirs changed.
     """
-    from articles.models import Claim
+    from articles.models import Citation, Claim
 
-    for claim in Claim.objects.filter(citations__source=source).distinct():
+    citing = Citation.objects.filter(source=source).values("claim_id")
+    # Locked: a rating being recorded now would be overwritten otherwise.
+    for claim in Claim.objects.select_for_update().filter(pk__in=citing):
         snapshot = claim.checked_snapshot or {}
         cited = snapshot.get("citations", [])
         if any(c.get("source") == source.pk and c.get("url") == old for c in cited):

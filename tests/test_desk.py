@@ -457,6 +457,46 @@ def test_the_scheduler_sends_again_an_email_whose_task_was_lost_and_only_once(
     assert len(mailbox.messages) == 2
 
 
+def test_an_email_whose_sending_dies_each_time_is_given_up_after_its_attempts(
+    people,
+):
+    from desk import notifications
+
+    rita = people["reporter"]
+    article = checked_article(people)
+    desk.assign(article, user=people["publisher"], reporter=rita)
+    notification = Notification.objects.get(user=rita)
+    later = timezone.now()
+    for _ in range(notifications.MAX_ATTEMPTS):
+        later += notifications.LOST_AFTER * 2  # each task lost in its turn
+        assert notifications.send_lost(now=later) == [notification.pk]
+        from django_tasks_db.models import DBTaskResult
+
+        DBTaskResult.objects.all().delete()
+    later += notifications.LOST_AFTER * 2
+    assert notifications.send_lost(now=later) == [notification.pk]
+    notification.refresh_from_db()
+    assert notification.email_state == EmailState.FAILED
+    assert "given up" in notification.email_error
+    assert notifications.send_lost(now=later + notifications.LOST_AFTER * 2) == []
+
+
+def test_a_notification_of_several_lines_is_emailed_with_a_one_line_subject(
+    people, smtp, run_tasks, django_capture_on_commit_callbacks
+):
+    from desk import notifications
+
+    mailbox = smtp()
+    rita = people["reporter"]
+    article = checked_article(people)
+    with django_capture_on_commit_callbacks(execute=True):
+        desk.assign(article, user=people["publisher"], reporter=rita)
+    Notification.objects.filter(user=rita).update(text="Corrected:\nthe figure")
+    pk = Notification.objects.get(user=rita).pk
+    assert notifications.deliver(pk, 1) == EmailState.SENT
+    assert mailbox.messages[-1]["Subject"].endswith("Corrected: the figure")
+
+
 def test_the_people_on_an_article_hear_of_its_sign_off_and_publication(people):
     article = checked_article(people)
     paula, rita, frank = people["publisher"], people["reporter"], people["checker"]
