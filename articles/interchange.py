@@ -714,14 +714,26 @@ def _write_claims(article, specs, *, users, entities, sources) -> tuple[int, int
     """Create the claims (or, on an update, bring the existing ones in line)."""
     # On an update, a claim with the same quote at the same place is the same
     # claim: it keeps its identity, so the gate can tell readers' claims apart.
-    existing = {}
+    # Failing that, a claim with the same quote that no claim of the
+    # document has at its place: the text around it moved (an edit above it).
+    existing, by_quote = {}, {}
     for claim in article.claims.all():
         existing.setdefault((claim.quote, claim.start, claim.end), []).append(claim)
+        by_quote.setdefault(claim.quote, []).append(claim)
+    placed = {(spec["quote"], spec["start"], spec["end"]) for spec in specs}
     kept, citations = set(), 0
     for spec in specs:
-        same = existing.get((spec["quote"], spec["start"], spec["end"]))
+        same = [
+            c
+            for c in existing.get((spec["quote"], spec["start"], spec["end"]), [])
+            if c.pk not in kept
+        ] or [
+            c
+            for c in by_quote.get(spec["quote"], [])
+            if c.pk not in kept and (c.quote, c.start, c.end) not in placed
+        ]
         reused = bool(same)
-        claim = same.pop(0) if reused else Claim(article=article)
+        claim = same[0] if reused else Claim(article=article)
         keep = reused and spec.get("keep_rating", False)
         for name in _CLAIM_FIELDS:
             if not (keep and name in _RATING_FIELDS):

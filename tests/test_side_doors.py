@@ -448,6 +448,25 @@ def test_an_update_by_a_reporter_keeps_the_ratings_the_article_has(people, tmp_p
     assert Claim.objects.get(pk=claim.pk).rating == Rating.ACCURATE
 
 
+def test_an_update_that_moves_a_rated_claim_keeps_it_and_its_rating(people, tmp_path):
+    """An edit above a claim moves its offsets: it is the same claim."""
+    article = rated_article(people, rating=Rating.FALSE)
+    claim = article.claims.get()
+    doc = export_article(article)
+    added = "A new first paragraph.\n\n"
+    doc["article"]["body"] = added + doc["article"]["body"]
+    for spec in doc["claims"]:
+        spec["start"] += len(added)
+        spec["end"] += len(added)
+    path = tmp_path / "doc.json"
+    path.write_text(json.dumps(doc))
+    run("import_article", str(path), "--update", "--author", "rita")
+    kept = Claim.objects.get(article=article)
+    assert kept.pk == claim.pk
+    assert kept.start == claim.start + len(added)
+    assert (kept.rating, kept.stale) == (Rating.FALSE, False)
+
+
 # 7. Recovering a deleted entity needs the right to undo a delete ----------------------
 
 
