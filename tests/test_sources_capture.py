@@ -254,7 +254,7 @@ def test_a_site_that_times_out_again_and_again_is_gone(rated, settings, httpserv
     assert check(source).state != SourceState.GONE
     watch = check(source)
     assert watch.state == SourceState.GONE
-    assert source.attempts.first().reason.endswith("to answer")
+    assert "answer" in source.attempts.first().reason  # in time, or by the deadline
     assert [b.code for b in gate.gate_blockers(article)] == ["stale"]
 
 
