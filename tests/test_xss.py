@@ -298,12 +298,16 @@ def server(django_db_setup, django_db_blocker):
     """A live server on 127.0.0.1; whitenoise serves the collected static files."""
     from pytest_django.live_server_helper import LiveServer
 
+    from tests.live_gate import Gate, in_memory_database
+
     with django_db_blocker.unblock():
         live = LiveServer("127.0.0.1", start=False)
-    live.thread.static_handler = lambda handler: handler
+        gate = Gate(serial=in_memory_database())
+    live.thread.static_handler = gate.wrap
     live.start()
     assert live.url.startswith("http://127.0.0.1:")
     yield live
+    gate.shut()
     live.stop()
 
 

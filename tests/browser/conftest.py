@@ -4,12 +4,13 @@ them, and a live server that serves static files the way production does.
 """
 
 import os
-import threading
 
 import pytest
 import reversion
 from django.contrib.auth import get_user_model
 from pytest_django.live_server_helper import LiveServer
+
+from tests.live_gate import Gate, in_memory_database
 
 from .support import CHROMIUM, DESKTOP, LAUNCH_ARGS, PASSWORD
 
@@ -60,62 +61,11 @@ def live_server(django_db_setup, django_db_blocker):
     """
     with django_db_blocker.unblock():
         server = LiveServer("127.0.0.1", start=False)
-    server.gate = Gate()
+    server.gate = Gate(serial=in_memory_database())
     server.thread.static_handler = server.gate.wrap
     server.start()
     yield server
     server.stop()
-
-
-class Gate:
-    """
-    Around the live server's application. On SQLite's in-memory database the
-    server's threads share the test's connection, so a request still running
-    when the test ends (an autosave or a preview the closed page had sent)
-    would write into the flush of the database under it, and fail the flush.
-    ``shut()`` refuses new requests (503, without touching the database) and
-    waits for those running to finish; ``reopen()`` lets them in again.
-    """
-
-    def __init__(self):
-        self._condition = threading.Condition()
-        self._open = True
-        self._running = 0
-
-    def wrap(self, app):
-        def gated(environ, start_response):
-            with self._condition:
-                if not self._open:
-                    start_response("503 Service Unavailable", [])
-                    return [b""]
-                self._running += 1
-            try:
-                # The whole body inside the gate: a streamed one may query.
-                result = app(environ, start_response)
-                try:
-                    return [b"".join(result)]
-                finally:
-                    if hasattr(result, "close"):
-                        result.close()
-            finally:
-                with self._condition:
-                    self._running -= 1
-                    self._condition.notify_all()
-
-        return gated
-
-    def shut(self, timeout=30.0):
-        with self._condition:
-            self._open = False
-            if not self._condition.wait_for(lambda: self._running == 0, timeout):
-                raise AssertionError(
-                    f"{self._running} requests still running {timeout} s after "
-                    "the test ended"
-                )
-
-    def reopen(self):
-        with self._condition:
-            self._open = True
 
 
 @pytest.fixture
