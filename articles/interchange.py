@@ -761,8 +761,8 @@ def _write_claims(article, specs, *, users, entities, sources) -> tuple[int, int
         # again because the sources may have new ids here.
         # What was checked is kept too, to say what changes after the import.
         if keep:
-            # The stored check stands, and says what the update changed.
-            staleness.claim_changed(claim, created=False)
+            # The stored check stands: the saves above (their signals) made
+            # the claim stale if the update changed what it covers.
             continue
         fingerprint, snapshot = "", {}
         if claim.is_rated and not spec["stale"]:

@@ -774,6 +774,16 @@ class PublishedClaim(models.Model):
         return self.statement
 
 
+class PublishedCitationQuerySet(VersionContentQuerySet):
+    def live(self):
+        """The citations of the versions readers see now."""
+        return self.filter(
+            published_claim__version__article__live_version=models.F(
+                "published_claim__version"
+            )
+        )
+
+
 class PublishedCitation(models.Model):
     """A source cited by a published claim, and how."""
 
@@ -785,7 +795,7 @@ class PublishedCitation(models.Model):
     )
     relation = models.CharField(max_length=20, choices=CitationRelation)
 
-    objects = VersionContentQuerySet.as_manager()
+    objects = PublishedCitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["published_claim", "pk"]

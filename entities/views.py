@@ -58,12 +58,7 @@ class SourceDetailView(DetailView):
         uploaded = newest.filter(origin=Capture.Origin.UPLOADED)
         # Our copy is public only while a live published version cites the
         # source (sources.views.publicly_cited): no link to it otherwise.
-        cited = PublishedCitation.objects.filter(
-            source=OuterRef("pk"),
-            published_claim__version__article__live_version=F(
-                "published_claim__version"
-            ),
-        )
+        cited = PublishedCitation.objects.live().filter(source=OuterRef("pk"))
         return Source.objects.select_related("publisher", "watch").annotate(
             capture_at=Subquery(latest.values("captured_at")[:1]),
             capture_sha256=Subquery(latest.values("sha256")[:1]),
@@ -87,12 +82,8 @@ class SourceDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         context["citations"] = paginate(
             self.request,
-            PublishedCitation.objects.filter(
-                source=self.object,
-                published_claim__version__article__live_version=F(
-                    "published_claim__version"
-                ),
-            )
+            PublishedCitation.objects.live()
+            .filter(source=self.object)
             .select_related(
                 "published_claim__claimant", "published_claim__version__article"
             )

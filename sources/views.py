@@ -21,13 +21,14 @@ page), never cached by a shared cache.
 
 import re
 
-from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.html import escape
 from django.views.decorators.http import require_safe
 
 from entities.models import Source
+from newsroom.ids import is_id
 
 from . import archiving
 from .models import Capture, SourceState, Watch
@@ -36,7 +37,6 @@ ARCHIVE_CSP = (
     "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
     "font-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
-_ID = re.compile(r"[1-9][0-9]{0,17}")
 # A refresh would take the reader from our copy to wherever the page says.
 _REFRESH = re.compile(r"<meta[^>]*http-equiv\s*=\s*[\"']?\s*refresh[^>]*>", re.I)
 
@@ -48,10 +48,7 @@ def publicly_cited(source_id: int) -> bool:
     """Whether a live published version (what readers see) cites the source."""
     from articles.models import PublishedCitation
 
-    return PublishedCitation.objects.filter(
-        source_id=source_id,
-        published_claim__version__article__live_version=F("published_claim__version"),
-    ).exists()
+    return PublishedCitation.objects.live().filter(source_id=source_id).exists()
 
 
 def _staff_view(request) -> bool:
@@ -63,7 +60,7 @@ def _capture(request, source: Source) -> Capture:
     wanted = request.GET.get("capture")
     captures = Capture.objects.filter(source=source)
     if wanted is not None:
-        if not _ID.fullmatch(wanted) or len(request.GET.getlist("capture")) > 1:
+        if not is_id(wanted) or len(request.GET.getlist("capture")) > 1:
             raise Http404("No such capture.")
         captures = captures.filter(pk=int(wanted))
     # Our copy of a source is what its address served (fetched, or made from
